@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <ul>
  *   <li>envelope (poll answers): {@code {"channel":..,"cursor":..,"ts":..,"data":..}}</li>
- *   <li>WebSocket text: {@code {"type":"event","channel":..}}</li>
+ *   <li>WebSocket: a whole text frame, header included, holding {@code {"type":"event","channel":..}}.
+ *       Server frames are not masked, so one frame's bytes serve every subscriber as they are.</li>
  *   <li>SSE: {@code id: <cursor>\ndata: <envelope>\n\n}</li>
  * </ul>
  */
@@ -35,7 +36,10 @@ public final class Envelopes {
     public static ByteBuf encode(ByteBufAllocator alloc, Format format, String channel, String cursor, long ts,
                                  byte[] data, boolean snapshot) {
         int size = channel.length() + cursor.length() * (format == Format.SSE ? 2 : 1) + data.length + 96;
-        ByteBuf b = alloc.directBuffer(size);
+        ByteBuf b = alloc.directBuffer(size + WS_HEADER_ROOM);
+        if (format == Format.WS) {
+            b.writerIndex(WS_HEADER_ROOM);
+        }
         if (format == Format.SSE) {
             b.writeBytes(SSE_ID).writeCharSequence(cursor, StandardCharsets.US_ASCII);
             b.writeBytes(SSE_DATA);
@@ -53,7 +57,35 @@ public final class Envelopes {
         if (format == Format.SSE) {
             b.writeBytes(SSE_END);
         }
+        if (format == Format.WS) {
+            writeTextFrameHeader(b, WS_HEADER_ROOM);
+        }
         return b;
+    }
+
+    private static final int WS_HEADER_ROOM = 10;
+
+    /**
+     * Frames the bytes from {@code payloadStart} to the writer index as one final, unmasked text
+     * frame (RFC 6455 section 5.2) by writing the header just before the payload.
+     */
+    public static void writeTextFrameHeader(ByteBuf b, int payloadStart) {
+        int len = b.writerIndex() - payloadStart;
+        int start;
+        if (len < 126) {
+            start = payloadStart - 2;
+            b.setByte(start + 1, len);
+        } else if (len < 65536) {
+            start = payloadStart - 4;
+            b.setByte(start + 1, 126);
+            b.setShort(start + 2, len);
+        } else {
+            start = payloadStart - 10;
+            b.setByte(start + 1, 127);
+            b.setLong(start + 2, len);
+        }
+        b.setByte(start, 0x81);
+        b.readerIndex(start);
     }
 
     static byte[] ascii(String s) {

@@ -105,6 +105,17 @@ public final class Event extends AbstractReferenceCounted {
         };
     }
 
+    /**
+     * This event in {@code format} as one subscriber must see it: the shared bytes when
+     * {@code cursor} is null and it is no snapshot, else a fresh encoding. Owned by the caller.
+     */
+    public ByteBuf encode(ByteBufAllocator alloc, Envelopes.Format format, String cursor, boolean snapshot) {
+        if (cursor == null && !snapshot) {
+            return shared(format);
+        }
+        return Envelopes.encode(alloc, format, channelText, cursor != null ? cursor : this.cursor, timestamp, data, snapshot);
+    }
+
     /** Bytes this event holds, for the ring's memory budget. */
     public int retainedBytes() {
         return json.capacity() + ws.capacity() + sse.capacity() + data.length + vector.length * 8 + 160;

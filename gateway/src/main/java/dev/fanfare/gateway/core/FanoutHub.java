@@ -87,6 +87,16 @@ public final class FanoutHub implements AutoCloseable {
         return liveView;
     }
 
+    /**
+     * The cursor right after a record at {@code offset} of global partition {@code global}: that
+     * position there, the node's live positions elsewhere. Any thread.
+     */
+    public String cursorAfter(int global, long offset) {
+        long[] v = liveView.clone();
+        v[global] = offset + 1;
+        return cursors.encode(v);
+    }
+
     /** Records ingested and records skipped (no usable key) since start. */
     public long ingested() {
         return ingested.get();

@@ -33,6 +33,11 @@ public final class JsonPayload {
                 // fall through: treat as text
             }
         }
+        return text(raw);
+    }
+
+    /** The bytes as a JSON string (UTF-8 text, escaped). */
+    public static byte[] text(byte[] raw) {
         try {
             return MAPPER.writeValueAsBytes(new String(raw, StandardCharsets.UTF_8));
         } catch (IOException e) {
