@@ -23,8 +23,12 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         services.connections().add(ch);
+        configure(ch.pipeline());
+    }
+
+    /** The HTTP pipeline every connection starts with (tests build it on an EmbeddedChannel). */
+    public void configure(ChannelPipeline p) {
         var c = services.config();
-        ChannelPipeline p = ch.pipeline();
         p.addLast("http", new HttpServerCodec(c.maxInitialLineBytes(), c.maxHeaderBytes(), 8192));
         p.addLast("aggregator", new JsonHttpObjectAggregator(c.maxBodyBytes()));
         p.addLast("router", new HttpRouter(endpoints));

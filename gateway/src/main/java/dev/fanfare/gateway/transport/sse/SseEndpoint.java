@@ -51,7 +51,7 @@ public final class SseEndpoint {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
-                .set("X-Accel-Buffering", "no");
+                .set("x-accel-buffering", "no");
         ctx.write(head, ctx.voidPromise());
 
         ChannelPipeline p = ctx.pipeline();
