@@ -1,5 +1,7 @@
 package dev.fanfare.client.report;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -7,7 +9,10 @@ import java.util.List;
 
 /**
  * One point of a latency distribution: {@code percentile} % of events arrived within {@code millis}.
+ * Written as a two-number JSON array, {@code [percentile, millis]}, to keep result files small.
  */
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"percentile", "millis"})
 public record CdfPoint(double percentile, double millis) {
 
     /** Percentiles sampled for charts: every percent, then the tail in finer steps. */

@@ -23,7 +23,7 @@ public final class HtmlReport {
                 .append("<style>\n")
                 .append("body{font-family:sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}\n")
                 .append("table{border-collapse:collapse;font-size:14px}td,th{padding:4px 8px;border-bottom:1px solid #ddd;")
-                .append("text-align:right}td:first-child,th:first-child{text-align:left}\n")
+                .append("text-align:right}td:first-child,th:first-child{text-align:left;white-space:nowrap}\n")
                 .append(".swatch{display:inline-block;width:10px;height:10px;margin-right:6px}\n")
                 .append(".params{color:#555}.bad{color:#b00020;font-weight:bold}\n</style>\n</head>\n<body>\n");
         html.append("<h1>Fanfare ").append(Html.escape(r.kind())).append("</h1>\n");

@@ -41,7 +41,7 @@ final class SvgCharts {
             svg.append(line(x, TOP, x, TOP + plotH, "#ddd"));
             svg.append(text(x, TOP + plotH + 16, "middle", Numbers.tickMillis(Math.pow(10, decade))));
         }
-        for (int p : new int[]{0, 25, 50, 75, 90, 99, 100}) {
+        for (int p : new int[]{0, 25, 50, 75, 90, 100}) {
             double y = TOP + plotH * (1 - p / 100.0);
             svg.append(line(LEFT, y, LEFT + plotW, y, "#ddd"));
             svg.append(text(LEFT - 6, y + 4, "end", p + "%"));

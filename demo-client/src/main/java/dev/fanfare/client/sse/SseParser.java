@@ -119,7 +119,8 @@ public final class SseParser {
             return;
         }
         if (line[start] == ':') {
-            handler.onComment(text(start + 1, length - 1));
+            int from = length > 1 && line[start + 1] == ' ' ? start + 2 : start + 1; // like a field value
+            handler.onComment(text(from, start + length - from));
             return;
         }
         int colon = indexOf(line, start, start + length, (byte) ':');
