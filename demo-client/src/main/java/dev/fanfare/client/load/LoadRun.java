@@ -63,6 +63,7 @@ public final class LoadRun {
             OptionalLong pid = measured.pid();
             String cpuNote = measured.note();
             OptionalDouble cpuBefore = pid.isPresent() ? cpu.cpuSeconds(pid.getAsLong()) : OptionalDouble.empty();
+            OptionalDouble ownCpuBefore = cpu.cpuSeconds(ProcessHandle.current().pid());
 
             Publisher publisher = new Publisher(resources, plan.gateway(), plan.channel(),
                     Publisher.connectionsFor(plan.ratePerSecond()), Math.max(1_000, (int) (plan.ratePerSecond() * 5)));
@@ -73,6 +74,7 @@ public final class LoadRun {
             drain(publisher);
 
             OptionalDouble cpuAfter = pid.isPresent() ? cpu.cpuSeconds(pid.getAsLong()) : OptionalDouble.empty();
+            OptionalDouble ownCpuAfter = cpu.cpuSeconds(ProcessHandle.current().pid());
             closeAll(); // results read what the clients saw, so they must have stopped
             Double cpuSeconds = cpuBefore.isPresent() && cpuAfter.isPresent()
                     ? cpuAfter.getAsDouble() - cpuBefore.getAsDouble() : null;
@@ -86,7 +88,10 @@ public final class LoadRun {
                     plan.channel(), plan.ratePerSecond(), publishSeconds, publisher.acked(), publisher.failed(),
                     publisher.dropped(), pid.isPresent() && cpuSeconds != null ? pid.getAsLong() : null, cpuSeconds,
                     cpuSeconds == null ? cpuNote : null, delivered / publishSeconds,
-                    cpuSeconds == null || delivered == 0 ? null : cpuSeconds * 1e6 / delivered, styles);
+                    cpuSeconds == null || delivered == 0 ? null : cpuSeconds * 1e6 / delivered,
+                    ownCpuBefore.isPresent() && ownCpuAfter.isPresent()
+                            ? ownCpuAfter.getAsDouble() - ownCpuBefore.getAsDouble() : null,
+                    styles);
         } finally {
             progress.finish();
             closeAll();

@@ -65,7 +65,7 @@ public final class Publisher {
         if (maxBacklog <= 0) {
             throw new IllegalArgumentException("maxBacklog: " + maxBacklog + " (expected: > 0)");
         }
-        this.loop = resources.nextLoop();
+        this.loop = resources.controlLoop();
         this.target = "/publish/" + channel;
         this.maxBacklog = maxBacklog;
         for (int i = 0; i < connections; i++) {
@@ -73,9 +73,12 @@ public final class Publisher {
         }
     }
 
-    /** Enough connections for {@code rate} events/s when an acknowledgement takes up to ~10 ms. */
+    /**
+     * Enough connections for {@code rate} events/s while an acknowledgement takes up to ~100 ms (a
+     * gateway busy fanning out answers slowly; a publisher short of connections would fall behind).
+     */
     public static int connectionsFor(double rate) {
-        return (int) Math.max(2, Math.min(32, Math.ceil(rate / 100)));
+        return (int) Math.max(4, Math.min(64, Math.ceil(rate / 10)));
     }
 
     /**

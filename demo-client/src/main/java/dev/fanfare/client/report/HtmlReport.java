@@ -84,10 +84,12 @@ public final class HtmlReport {
     }
 
     private static String cpuLine(RunResult r) {
-        if (r.gatewayCpuSeconds() == null) {
-            return "Gateway CPU: not measured (" + r.gatewayCpuNote() + ").";
-        }
-        return String.format(Locale.ROOT, "Gateway CPU (pid %d): %.2f s while publishing and draining, %s µs per "
+        String gateway = r.gatewayCpuSeconds() == null
+                ? "Gateway CPU: not measured (" + r.gatewayCpuNote() + ")."
+                : String.format(Locale.ROOT, "Gateway CPU (pid %d): %.2f s while publishing and draining, %s µs per "
                 + "delivered event.", r.gatewayPid(), r.gatewayCpuSeconds(), Numbers.ratio(r.gatewayCpuMicrosPerDelivery()));
+        String client = r.clientCpuSeconds() == null ? ""
+                : String.format(Locale.ROOT, " Client CPU (the measuring process): %.2f s.", r.clientCpuSeconds());
+        return gateway + client;
     }
 }

@@ -44,9 +44,9 @@ public final class ResultTable {
     }
 
     private static String header(RunResult r) {
-        return String.format(Locale.ROOT, "%s: %s events/s for %.1f s on %s (channel %s); %d published%n",
-                r.kind(), Numbers.ratio(r.ratePerSecond()), r.publishSeconds(), r.gatewayUrl(), r.channel(),
-                r.published());
+        return String.format(Locale.ROOT, "%s: %s events/s planned, %s/s achieved: %d published in %.1f s on %s (channel %s)%n",
+                r.kind(), Numbers.ratio(r.ratePerSecond()), Numbers.ratio(r.published() / r.publishSeconds()),
+                r.published(), r.publishSeconds(), r.gatewayUrl(), r.channel());
     }
 
     private static String footer(RunResult r) {
@@ -60,6 +60,11 @@ public final class ResultTable {
                     r.gatewayPid(), r.gatewayCpuSeconds(), Numbers.ratio(r.gatewayCpuMicrosPerDelivery())));
         } else {
             out.append("gateway CPU: n/a (").append(r.gatewayCpuNote()).append(')').append(System.lineSeparator());
+        }
+        if (r.clientCpuSeconds() != null) {
+            long delivered = r.delivered();
+            out.append(String.format(Locale.ROOT, "client CPU (this process): %.2f s, %s us per delivered event%n",
+                    r.clientCpuSeconds(), delivered == 0 ? "n/a" : Numbers.ratio(r.clientCpuSeconds() * 1e6 / delivered)));
         }
         return out.toString();
     }

@@ -18,11 +18,14 @@ import java.util.List;
  * @param gatewayCpuNote              why there is no CPU figure, or null
  * @param deliveriesPerSecond         delivered events (all styles) per second of publishing
  * @param gatewayCpuMicrosPerDelivery gateway CPU per delivered event, or null
+ * @param clientCpuSeconds            this process's CPU time over the same window (a saturated client
+ *                                    inflates latency), or null
  */
 public record RunResult(String kind, String startedAt, String machine, String gatewayUrl, String channel,
                         double ratePerSecond, double publishSeconds, long published, long publishFailures,
                         long publishDropped, Long gatewayPid, Double gatewayCpuSeconds, String gatewayCpuNote,
-                        double deliveriesPerSecond, Double gatewayCpuMicrosPerDelivery, List<StyleResult> styles) {
+                        double deliveriesPerSecond, Double gatewayCpuMicrosPerDelivery, Double clientCpuSeconds,
+                        List<StyleResult> styles) {
 
     public RunResult {
         styles = List.copyOf(styles);

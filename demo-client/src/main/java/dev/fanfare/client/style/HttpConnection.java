@@ -70,7 +70,7 @@ public final class HttpConnection {
      */
     public static HttpReply fetch(ClientResources resources, GatewayAddress gateway, String target, Duration timeout)
             throws IOException {
-        EventLoop loop = resources.nextLoop();
+        EventLoop loop = resources.controlLoop();
         if (loop.inEventLoop()) {
             throw new IllegalStateException("HttpConnection.fetch blocks: not on an event loop");
         }

@@ -32,7 +32,7 @@ class ResultFilesTest {
 
     private static RunResult sample() {
         return new RunResult("compare", "2026-11-23T18:00:00Z", "Linux, 2 cores, Java 17", "http://localhost:8080",
-                "demo/compare-<x>&\"y\"", 20, 3.0, 60, 0, 0, 4242L, 1.5, null, 80.0, 6250.0, List.of(
+                "demo/compare-<x>&\"y\"", 20, 3.0, 60, 0, 0, 4242L, 1.5, null, 80.0, 6250.0, 0.7, List.of(
                 style("short-poll", 120, 120, 12, 200_000, 400_000, 900_000),
                 style("long-poll", 120, 120, 118, 2_000, 3_000, 9_000),
                 style("sse", 120, 120, 2, 1_000, 2_000, 5_000),
