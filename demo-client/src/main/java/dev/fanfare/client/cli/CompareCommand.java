@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
  * so every style's delivered/expected, latency and cost per event are measured on the same events.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Run N clients of each style at once against one gateway on a feed this command publishes,",
-                "then print per style: delivered/expected, latency p50/p90/p99/max, HTTP requests and bytes per event,",
-                "connections held, and the gateway's CPU time when it runs on this machine. Writes result.json and a",
-                "self-contained report.html."},
+        description = {"Compare the four styles: N clients of each on one feed, delivery, latency and cost per event.",
+                "Publishes the feed itself (so the expected count is exact), then prints per style: delivered/expected,",
+                "latency p50/p90/p99/max, HTTP requests and bytes per event, connections held, and the gateway's CPU",
+                "time when it runs on this machine. Writes result.json and a self-contained report.html."},
         footerHeading = "%nExample:%n",
         footer = "  fanfare compare --clients 50 --rate 20 --duration 60s --out target/compare-50x20")
 public final class CompareCommand implements Callable<Integer> {

@@ -155,7 +155,8 @@ public final class LoadRun {
                         progress.show("connect", (double) countReady(ready) / total, countReady(ready) + "/" + total + " subscribed");
                     }
                     client.start();
-                    client.ready().orTimeout(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    // copy(): the timeout frees the permit without failing the client's own future
+                    client.ready().copy().orTimeout(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                             .whenComplete((ok, error) -> connecting.release());
                     ready.add(client.ready());
                 }

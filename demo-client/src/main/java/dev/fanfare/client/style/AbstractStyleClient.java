@@ -1,6 +1,8 @@
 package dev.fanfare.client.style;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -194,6 +196,11 @@ abstract class AbstractStyleClient implements StyleClient {
 
     protected final JsonNode parseJson(String body) {
         return counted(readOrNull(() -> resources.json().readTree(body)));
+    }
+
+    /** Parses straight from a buffer (no intermediate String); the caller keeps ownership of it. */
+    protected final JsonNode parseJson(ByteBuf body) {
+        return counted(readOrNull(() -> resources.json().readTree((java.io.InputStream) new ByteBufInputStream(body.duplicate()))));
     }
 
     /** {@code "400 bad_channel: message"} from a JSON error body, or the status alone. */

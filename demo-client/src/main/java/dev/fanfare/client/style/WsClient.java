@@ -152,7 +152,7 @@ final class WsClient extends AbstractStyleClient {
             quietSpells = 0;
             if (frame instanceof TextWebSocketFrame text) {
                 long receivedNanos = System.nanoTime();
-                JsonNode message = parseJson(text.text());
+                JsonNode message = parseJson(text.content());
                 if (message != null) {
                     onMessage(message, receivedNanos);
                 }
