@@ -83,6 +83,7 @@
 
   function formatMs(ms) {
     if (ms === null || ms === undefined) return '–';
+    if (ms === 0) return '0';
     return ms < 10 ? ms.toFixed(1) + ' ms' : ms < 10000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
   }
 
@@ -333,6 +334,7 @@
       for (let i = 0; i < 6; i++) row.appendChild(document.createElement('td'));
       row.cells[0].textContent = symbol;
       for (let i = 1; i < 6; i++) row.cells[i].className = 'num';
+      row.cells[5].classList.add('vol');
       const after = Array.from(this.tickerRows.keys()).filter((s) => s > symbol).sort()[0];
       body.insertBefore(row, after ? this.tickerRows.get(after) : null);
       this.tickerRows.set(symbol, row);
