@@ -15,6 +15,7 @@
   const LATENCY_WINDOW_MS = 60000;
   const MAX_SAMPLES = 50000; // per panel; bounds memory if events arrive very fast
   const CHART_POINTS = 120; // seconds of history on the chart
+  const MAX_CHANNELS = 300; // rows and per-channel counters kept; ticker/* could name any number of symbols
   const LONGPOLL_TIMEOUT_S = 25;
   const REQUEST_TIMEOUT_MS = 10000;
   const ACTION_TIMEOUT_MS = 10000;
@@ -175,7 +176,7 @@
       this.stats = {
         state: 'connecting', events: 0, requests: 0, bytes: 0, p50: null, p99: null, reconnects: 0, gaps: 0,
         gapChannels: [], outOfOrder: 0, actionsOk: 0, actionsFailed: 0, cursor: null, lastEventAt: null,
-        posts: {}, tickers: {},
+        posts: {}, tickers: {}, perChannel: {}, // perChannel: events received per channel, snapshots included
       };
       this.everLive = false;
       fanfareStats.panels[key] = this.stats;
@@ -268,6 +269,9 @@
       this.stats.events++;
       this.stats.lastEventAt = now;
       const channel = String(env.channel);
+      const known = this.lastTs.has(channel);
+      if (!known && this.lastTs.size >= MAX_CHANNELS) return; // counted in events, not shown
+      this.stats.perChannel[channel] = (this.stats.perChannel[channel] || 0) + 1;
       const previous = this.lastTs.get(channel);
       if (!env.snapshot && typeof env.ts === 'number') {
         const latency = now - env.ts;
@@ -277,7 +281,8 @@
         // Within one channel, Kafka keeps order: a smaller timestamp than one already seen means disorder.
         if (previous !== undefined && env.ts < previous) this.stats.outOfOrder++;
       }
-      if (typeof env.ts === 'number' && (previous === undefined || env.ts > previous)) this.lastTs.set(channel, env.ts);
+      const ts = typeof env.ts === 'number' ? env.ts : 0;
+      if (previous === undefined || ts > previous) this.lastTs.set(channel, ts);
 
       const slash = channel.indexOf('/');
       const stream = channel.slice(0, slash);
