@@ -179,13 +179,13 @@ class DemoPageIT {
                 + ",\"volume\":1,\"change\":0,\"changePct\":0}";
     }
 
-    private static void produceDirectly(String symbol, String last) throws Exception {
+    private void produceDirectly(String symbol, String last) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("fanfare.ticker", symbol,
+            producer.send(new ProducerRecord<>(gateway.config().topic("ticker"), symbol,
                     quote(symbol, last).getBytes(StandardCharsets.UTF_8))).get();
         }
     }
