@@ -89,9 +89,11 @@
   }
 
   function formatBytes(n) {
+    const short = (v, unit) => (v < 100 ? v.toFixed(1) : Math.round(v)) + ' ' + unit;
     if (n < 1024) return n + ' B';
-    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
-    return (n / 1024 / 1024).toFixed(2) + ' MiB';
+    if (n < 1024 * 1024) return short(n / 1024, 'KiB');
+    if (n < 1024 * 1024 * 1024) return short(n / 1024 / 1024, 'MiB');
+    return short(n / 1024 / 1024 / 1024, 'GiB');
   }
 
   function formatCount(n) {
