@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.transport.longpoll.LongPollEndpoint;
 import dev.fanfare.gateway.transport.poll.PollEndpoint;
 import dev.fanfare.gateway.transport.sse.SseEndpoint;
@@ -69,7 +70,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             }
             route(ctx, req, keepAlive);
         } catch (ApiException e) {
-            log.debug("{} {}: {} {}", req.method(), req.uri(), e.status().code(), e.getMessage());
+            log.info("{} {} {}: {} {}", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()),
+                    e.status().code(), e.getMessage());
             HttpResponses.send(ctx, keepAlive, HttpResponses.error(e));
         } finally {
             req.release();
@@ -120,7 +122,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                         ? endpoints.services().staticFiles().response(path) : null;
                 if (file == null) {
                     throw new ApiException(HttpResponseStatus.NOT_FOUND, "not_found",
-                            "path: " + dev.fanfare.gateway.core.Text.quote(path) + " (expected: /poll, /longpoll, /sse, /ws, /publish/<channel>, /health or a page file)");
+                            "path: " + Text.quote(path) + " (expected: /poll, /longpoll, /sse, /ws, /publish/<channel>, /health or a page file)");
                 }
                 HttpResponses.send(ctx, keepAlive, file);
             }
@@ -139,7 +141,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 "method: " + actual + " (expected another method for this path)");
     }
 
-    private static void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
+    private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
         FullHttpResponse r;
         if (cause instanceof TooLongHttpLineException) {
             r = HttpResponses.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long",
@@ -151,7 +153,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             r = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "request: not valid HTTP/1.1 (" + cause.getClass().getSimpleName() + ")");
         }
-        log.debug("undecodable request: {}", cause.toString());
+        log.info("{} undecodable request: {}", ctx.channel().remoteAddress(), cause.toString());
         HttpResponses.send(ctx, false, r);
     }
 

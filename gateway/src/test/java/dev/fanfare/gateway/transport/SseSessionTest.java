@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanfare.gateway.config.GatewayConfig;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,14 +53,22 @@ class SseSessionTest {
     }
 
     @Test
-    void sendsAHeartbeatCommentWhenIdle() throws Exception {
-        GatewayConfig c = GatewayConfig.defaults().toBuilder().sseHeartbeat(Duration.ofMillis(20)).build();
-        try (EmbeddedGateway g = new EmbeddedGateway(c)) {
+    void sendsAHeartbeatCommentOnlyWhenIdleForTheWholeInterval() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.channel.freezeTime();
             g.a.request("GET /sse?channel=ticker/A HTTP/1.1\r\n\r\n");
             g.a.output();
-            TimeUnit.MILLISECONDS.sleep(40); // EmbeddedChannel's scheduler runs on real time
+            g.a.channel.advanceTimeBy(8, TimeUnit.SECONDS);
+            g.a.channel.runScheduledPendingTasks();
+            assertEquals("", g.a.output(), "the stream head was written in this period");
+            g.a.channel.advanceTimeBy(8, TimeUnit.SECONDS);
             g.a.channel.runScheduledPendingTasks();
             assertEquals(": hb\n\n", g.a.output());
+            g.publish("ticker", "A", "1");
+            g.a.output();
+            g.a.channel.advanceTimeBy(8, TimeUnit.SECONDS);
+            g.a.channel.runScheduledPendingTasks();
+            assertEquals("", g.a.output(), "an event went out in this period");
         }
     }
 

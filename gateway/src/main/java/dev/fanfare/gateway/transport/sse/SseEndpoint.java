@@ -15,11 +15,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /sse}: answers with an event stream and turns the connection into an SSE session.
@@ -56,9 +54,7 @@ public final class SseEndpoint {
 
         ChannelPipeline p = ctx.pipeline();
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        SseSession session = new SseSession(shard);
-        long heartbeat = services.config().sseHeartbeat().toMillis();
-        p.addLast("sse-idle", new IdleStateHandler(0, heartbeat, 0, TimeUnit.MILLISECONDS));
+        SseSession session = new SseSession(shard, services.config().sseHeartbeat().toNanos());
         p.addLast("sse", session);
         p.remove("aggregator");
         p.remove("http");

@@ -12,10 +12,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SSE connection after its header: writes events (shared bytes), gap notices and heartbeats;
@@ -28,11 +29,20 @@ final class SseSession extends ChannelInboundHandlerAdapter {
             Unpooled.directBuffer().writeBytes(": hb\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
     private final Shard shard;
+    private final long heartbeatNanos;
     private final Sink sink = new Sink();
     private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> heartbeat;
+    private boolean wrote;
 
-    SseSession(Shard shard) {
+    /**
+     * @param heartbeatNanos a comment goes out when nothing else did for this long. A timer of
+     *                       our own rather than an IdleStateHandler: that one wraps every write's
+     *                       promise to watch it, an allocation per delivered event.
+     */
+    SseSession(Shard shard, long heartbeatNanos) {
         this.shard = shard;
+        this.heartbeatNanos = heartbeatNanos;
     }
 
     @Override
@@ -41,6 +51,9 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     }
 
     void start(List<ChannelName> channels, long[] from) {
+        wrote = true;
+        long period = Math.max(heartbeatNanos / 2, 1);
+        heartbeat = ctx.executor().scheduleWithFixedDelay(this::heartbeatIfIdle, period, period, TimeUnit.NANOSECONDS);
         ctx.write(SseEndpoint.RETRY.duplicate(), ctx.voidPromise());
         shard.subscribe(sink, channels, from);
         ctx.flush();
@@ -51,11 +64,18 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
     }
 
+    // Runs every half heartbeat: silent for a whole check period means a comment is due, so no
+    // stretch of silence exceeds the heartbeat.
+    private void heartbeatIfIdle() {
+        if (!wrote) {
+            ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
+        }
+        wrote = false;
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
-        } else if (evt == Shutdown.INSTANCE) {
+        if (evt == Shutdown.INSTANCE) {
             disconnect("shutdown", "the gateway is shutting down; reconnect with your Last-Event-ID");
         }
         ReferenceCountUtil.release(evt);
@@ -64,6 +84,9 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shard.remove(sink);
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
         ctx.fireChannelInactive();
     }
 
@@ -106,6 +129,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
 
         @Override
         protected void endBatch() {
+            wrote = true;
             ctx.flush();
         }
     }
