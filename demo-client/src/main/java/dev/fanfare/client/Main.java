@@ -16,14 +16,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "fanfare",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Follow, compare and benchmark the four delivery styles of a Fanfare gateway.",
+        description = "Follow, compare and benchmark the four delivery styles of a Fanfare gateway; produce demo traffic.",
         subcommands = {
                 SubscribeCommand.class,
                 CompareCommand.class,
                 BenchCommand.class,
-                // >>> produce: the lead registers ProduceCommand (name "produce") here, e.g.
-                //     dev.fanfare.client.produce.ProduceCommand.class,
-                // <<< produce
+                ProduceCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -1,5 +1,6 @@
 package dev.fanfare.client.cli;
 
+import dev.fanfare.client.DurationConverter;
 import dev.fanfare.client.load.LoadPlan;
 import dev.fanfare.client.report.ResultFiles;
 import dev.fanfare.client.report.ResultTable;

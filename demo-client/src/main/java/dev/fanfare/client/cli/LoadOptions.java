@@ -1,5 +1,6 @@
 package dev.fanfare.client.cli;
 
+import dev.fanfare.client.DurationConverter;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.fanfare.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanfare.client.DurationConverter;
 import dev.fanfare.client.style.ClientResources;
 import dev.fanfare.client.style.ClientState;
 import dev.fanfare.client.style.GatewayAddress;
