@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.client.sse.SseEvent;
 import dev.fanfare.client.sse.SseFormatException;
 import dev.fanfare.client.sse.SseParser;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -21,17 +19,15 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Server-Sent Events: one streaming {@code GET /sse}, parsed as it arrives. Reconnects like a browser's
  * {@code EventSource}: after the gateway's {@code retry:} delay, sending {@code Last-Event-ID}.
  */
-final class SseClient extends AbstractStyleClient {
+final class SseClient extends ConnectionStyleClient {
 
     /** The gateway sends a heartbeat at least every 15 s; three missed ones mean the connection is dead. */
     static final Duration READ_IDLE = Duration.ofSeconds(45);
@@ -40,7 +36,6 @@ final class SseClient extends AbstractStyleClient {
     private static final int MAX_DATA_CHARS = 4 * 1024 * 1024;
     private static final int MAX_ERROR_BODY = 4096;
 
-    private Channel channel;
     private Duration retryDelay = DEFAULT_RETRY;
 
     SseClient(ClientResources resources, Subscription subscription, StreamListener listener) {
@@ -53,40 +48,13 @@ final class SseClient extends AbstractStyleClient {
     }
 
     @Override
-    protected void attempt() {
-        ChannelFuture connect = resources.bootstrap(loop, subscription.localAddress())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(WireCounter.NAME, new WireCounter(counters))
-                                .addLast("idle", new IdleStateHandler(READ_IDLE.toSeconds(), 0, 0, TimeUnit.SECONDS))
-                                .addLast("http", new HttpClientCodec())
-                                .addLast("sse", new StreamHandler());
-                    }
-                })
-                .connect(subscription.gateway().socket());
-        channel = connect.channel();
-        connect.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess() && f.channel() == channel) {
-                retryAfterError("connect failed: " + f.cause().getMessage());
-            }
-        });
+    protected Duration readIdle() {
+        return READ_IDLE;
     }
 
     @Override
-    protected void abort() {
-        if (channel != null) {
-            Channel c = channel;
-            channel = null;
-            c.close();
-        }
-    }
-
-    @Override
-    protected void pausedChanged() {
-        if (channel != null) {
-            channel.config().setAutoRead(!paused());
-        }
+    protected void addHandlers(ChannelPipeline pipeline) {
+        pipeline.addLast("http", new HttpClientCodec()).addLast("sse", new StreamHandler());
     }
 
     private FullHttpRequest request() {
@@ -115,7 +83,6 @@ final class SseClient extends AbstractStyleClient {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.channel().config().setAutoRead(!paused());
             counters.httpRequestSent();
             ctx.writeAndFlush(request());
             ctx.fireChannelActive();
@@ -123,7 +90,7 @@ final class SseClient extends AbstractStyleClient {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-            if (ctx.channel() != channel) {
+            if (!isCurrent(ctx.channel())) {
                 return;
             }
             readNanos = System.nanoTime();
@@ -148,7 +115,7 @@ final class SseClient extends AbstractStyleClient {
                 } else if (errorBody.length() < MAX_ERROR_BODY) {
                     errorBody.append(content.content().toString(StandardCharsets.UTF_8));
                 }
-                if (msg instanceof LastHttpContent && channel == ctx.channel()) {
+                if (msg instanceof LastHttpContent && isCurrent(ctx.channel())) {
                     ended();
                 }
             }
@@ -201,7 +168,7 @@ final class SseClient extends AbstractStyleClient {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent && ctx.channel() == channel) {
+            if (evt instanceof IdleStateEvent && isCurrent(ctx.channel())) {
                 retryAfterError("no data (not even a heartbeat) for " + READ_IDLE.toSeconds() + " s");
             }
             ctx.fireUserEventTriggered(evt);
@@ -209,7 +176,7 @@ final class SseClient extends AbstractStyleClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (ctx.channel() == channel && !stopped()) {
+            if (isCurrent(ctx.channel()) && !stopped()) {
                 if (streaming) {
                     retryAfter(retryDelay, disconnectReason == null
                             ? "connection lost" : "disconnected by the gateway: " + disconnectReason);
@@ -222,7 +189,7 @@ final class SseClient extends AbstractStyleClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (ctx.channel() == channel && !stopped()) {
+            if (isCurrent(ctx.channel()) && !stopped()) {
                 retryAfterError(String.valueOf(cause.getMessage()));
             } else {
                 ctx.close();

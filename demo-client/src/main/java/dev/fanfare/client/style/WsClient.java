@@ -2,10 +2,8 @@ package dev.fanfare.client.style;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -19,19 +17,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket: connect to {@code /ws}, send {@code subscribe} with the cursor, read {@code event},
  * {@code gap}, {@code ack} and {@code error} messages. Pongs the gateway's pings (Netty does), and pings
  * the gateway itself after a quiet spell; a second quiet spell closes and resumes.
  */
-final class WsClient extends AbstractStyleClient {
+final class WsClient extends ConnectionStyleClient {
 
     /** The gateway pings every 20 s. */
     static final Duration READ_IDLE = Duration.ofSeconds(30);
@@ -40,7 +36,6 @@ final class WsClient extends AbstractStyleClient {
     /** Close codes that mean "this request is wrong" rather than "come back later". */
     private static final Set<Integer> PERMANENT_CLOSE_CODES = Set.of(1003, 1007, 1008, 1009);
 
-    private Channel channel;
 
     WsClient(ClientResources resources, Subscription subscription, StreamListener listener) {
         super(resources, subscription, listener);
@@ -52,7 +47,12 @@ final class WsClient extends AbstractStyleClient {
     }
 
     @Override
-    protected void attempt() {
+    protected Duration readIdle() {
+        return READ_IDLE;
+    }
+
+    @Override
+    protected void addHandlers(ChannelPipeline pipeline) {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(URI.create("ws://" + subscription.gateway().hostHeader() + "/ws"))
                 .version(WebSocketVersion.V13)
@@ -61,42 +61,11 @@ final class WsClient extends AbstractStyleClient {
                 .dropPongFrames(false)
                 .handshakeTimeoutMillis(10_000)
                 .build();
-        ChannelFuture connect = resources.bootstrap(loop, subscription.localAddress())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(WireCounter.NAME, new WireCounter(counters))
-                                .addLast("idle", new IdleStateHandler(READ_IDLE.toSeconds(), 0, 0, TimeUnit.SECONDS))
-                                .addLast("http", new HttpClientCodec())
-                                .addLast("handshake-aggregator", new HttpObjectAggregator(64 * 1024))
-                                .addLast("ws", new WebSocketClientProtocolHandler(config))
-                                .addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES))
-                                .addLast("messages", new MessageHandler());
-                    }
-                })
-                .connect(subscription.gateway().socket());
-        channel = connect.channel();
-        connect.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess() && f.channel() == channel) {
-                retryAfterError("connect failed: " + f.cause().getMessage());
-            }
-        });
-    }
-
-    @Override
-    protected void abort() {
-        if (channel != null) {
-            Channel c = channel;
-            channel = null;
-            c.close();
-        }
-    }
-
-    @Override
-    protected void pausedChanged() {
-        if (channel != null) {
-            channel.config().setAutoRead(!paused());
-        }
+        pipeline.addLast("http", new HttpClientCodec())
+                .addLast("handshake-aggregator", new HttpObjectAggregator(64 * 1024))
+                .addLast("ws", new WebSocketClientProtocolHandler(config))
+                .addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES))
+                .addLast("messages", new MessageHandler());
     }
 
     private TextWebSocketFrame subscribeMessage() {
@@ -119,14 +88,13 @@ final class WsClient extends AbstractStyleClient {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.channel().config().setAutoRead(!paused());
             counters.httpRequestSent(); // the upgrade request, sent by the protocol handler
             ctx.fireChannelActive();
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (ctx.channel() != channel) {
+            if (!isCurrent(ctx.channel())) {
                 ctx.fireUserEventTriggered(evt);
                 return;
             }
@@ -146,7 +114,7 @@ final class WsClient extends AbstractStyleClient {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            if (ctx.channel() != channel) {
+            if (!isCurrent(ctx.channel())) {
                 return;
             }
             quietSpells = 0;
@@ -185,7 +153,7 @@ final class WsClient extends AbstractStyleClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (ctx.channel() == channel && !stopped()) {
+            if (isCurrent(ctx.channel()) && !stopped()) {
                 if (PERMANENT_CLOSE_CODES.contains(closeCode)) {
                     failPermanently("closed by the gateway: " + closeCode + " " + closeReason);
                 } else if (closeCode >= 0) {
@@ -199,7 +167,7 @@ final class WsClient extends AbstractStyleClient {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (ctx.channel() != channel || stopped()) {
+            if (!isCurrent(ctx.channel()) || stopped()) {
                 ctx.close();
                 return;
             }

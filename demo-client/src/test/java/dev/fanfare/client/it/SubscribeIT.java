@@ -67,16 +67,22 @@ class SubscribeIT {
         }
     }
 
+    /** A started client of {@code style} on {@code channel} from the live end, polling every 100 ms. */
+    private static StyleClient started(Style style, String channel, Collector collector) {
+        Subscription subscription = Subscription.of(GatewayAddress.parse(gateway.url()), List.of(channel))
+                .withPollInterval(Duration.ofMillis(100));
+        StyleClient client = StyleClients.create(style, resources, subscription, collector);
+        client.start();
+        return client;
+    }
+
     @ParameterizedTest
     @EnumSource(Style.class)
     void receivesAPublishedEventAndResumesAfterAGatewayRestartWithoutDuplicates(Style style) throws Exception {
         String channel = GatewayFixture.uniqueChannel("resume-" + style);
         Collector collector = new Collector();
-        Subscription subscription = Subscription.of(GatewayAddress.parse(gateway.url()), List.of(channel))
-                .withPollInterval(Duration.ofMillis(100));
-        StyleClient client = StyleClients.create(style, resources, subscription, collector);
+        StyleClient client = started(style, channel, collector);
         try {
-            client.start();
             client.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             gateway.publish(channel, "{\"n\":1}");
@@ -109,11 +115,8 @@ class SubscribeIT {
         // Kafka acknowledged both; wait until the gateway has read them too
         await().atMost(WAIT).until(() -> gateway.latest(channel).path("data").path("n").asInt() == 2);
         Collector fromLiveEnd = new Collector();
-        StyleClient client = StyleClients.create(style, resources,
-                Subscription.of(GatewayAddress.parse(gateway.url()), List.of(channel)).withPollInterval(Duration.ofMillis(100)),
-                fromLiveEnd);
+        StyleClient client = started(style, channel, fromLiveEnd);
         try {
-            client.start();
             await().atMost(WAIT).until(() -> !fromLiveEnd.numbers.isEmpty());
             assertEquals(List.of(2), fromLiveEnd.numbers, "only the latest event, as a snapshot");
             assertTrue(fromLiveEnd.envelopes.get(0).path("snapshot").asBoolean(false));
@@ -154,9 +157,7 @@ class SubscribeIT {
     @ParameterizedTest
     @EnumSource(Style.class)
     void aRefusedSubscriptionFailsForGoodInsteadOfRetrying(Style style) {
-        StyleClient client = StyleClients.create(style, resources,
-                Subscription.of(GatewayAddress.parse(gateway.url()), List.of("nosuchstream/x")), new Collector());
-        client.start();
+        StyleClient client = started(style, "nosuchstream/x", new Collector());
         ExecutionException failure = assertThrows(ExecutionException.class,
                 () -> client.terminated().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertInstanceOf(PermanentFailureException.class, failure.getCause());
