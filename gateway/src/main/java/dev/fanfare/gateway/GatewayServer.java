@@ -20,6 +20,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -92,8 +96,8 @@ public final class GatewayServer implements AutoCloseable {
         StreamLayout layout = layout(admin);
 
         KafkaSource source = new KafkaSource(bootstrapServers, layout, config.warmupRecords(), "fanfare-source-" + UUID.randomUUID());
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+        boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), ioHandler());
         hub = new FanoutHub(layout, config.rings(), source.start(), workers, PooledByteBufAllocator.DEFAULT);
         closeInReverse.add(hub);
         closeInReverse.add(this::stopLoops);
@@ -111,7 +115,7 @@ public final class GatewayServer implements AutoCloseable {
 
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -120,7 +124,12 @@ public final class GatewayServer implements AutoCloseable {
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);
-        log.info("gateway listening on {}:{} (streams {})", config.host(), port(), config.streams());
+        log.info("gateway listening on {}:{} ({} transport, streams {})", config.host(), port(),
+                Epoll.isAvailable() ? "epoll" : "nio", config.streams());
+    }
+
+    private static IoHandlerFactory ioHandler() {
+        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     private List<HttpRouter.Route> extraRoutes() {
