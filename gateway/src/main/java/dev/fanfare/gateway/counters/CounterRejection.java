@@ -18,7 +18,9 @@ public final class CounterRejection extends RuntimeException {
         /** The clap would take the user over the per-post cap; nothing was counted. */
         CLAP_LIMIT(409, "clap_limit"),
         /** Redis or Kafka could not take the action, or the node is overloaded; nothing was counted. */
-        UNAVAILABLE(503, "unavailable");
+        UNAVAILABLE(503, "unavailable"),
+        /** A bug on our side; the details are logged, not sent. */
+        INTERNAL(500, "internal");
 
         private final int status;
         private final String code;
