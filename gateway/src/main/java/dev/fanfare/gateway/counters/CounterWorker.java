@@ -59,6 +59,8 @@ public final class CounterWorker implements AutoCloseable {
     /** Posts waiting for a totals publication before all are published at once. */
     private static final int MAX_WAITING_TOTALS = 100_000;
     private static final int MAX_POLL_RECORDS = 500;
+    /** How often the store is asked whether it still holds the offsets applied, so lost data is rebuilt. */
+    private static final long OFFSET_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final CounterStore store;
     private final CountersConfig config;
@@ -77,6 +79,7 @@ public final class CounterWorker implements AutoCloseable {
     private long retryBackoffNanos = RETRY_BACKOFF_MIN_NANOS;
     private long storeRetryAt;
     private boolean waitingForStore;
+    private long nextOffsetCheck = System.nanoTime() + OFFSET_CHECK_NANOS;
 
     private volatile int assignedPartitions;
 
@@ -138,6 +141,7 @@ public final class CounterWorker implements AutoCloseable {
             consumer.subscribe(List.of(actionsTopic.name()), new Rebalance());
             while (!closed.get()) {
                 resumeWhenStoreRetryIsDue();
+                checkStoredOffsets();
                 positionNewPartitions();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofNanos(pollNanos()));
                 applyAll(records);
@@ -200,6 +204,39 @@ public final class CounterWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * A store that lost its data (Redis restarted without persistence) has no offsets where some were
+     * applied: replay those partitions from the start of the log, even if no new action arrives to notice it.
+     */
+    private void checkStoredOffsets() {
+        long now = System.nanoTime();
+        if (waitingForStore || now - nextOffsetCheck < 0) {
+            return;
+        }
+        nextOffsetCheck = now + OFFSET_CHECK_NANOS;
+        for (Map.Entry<TopicPartition, PartitionState> entry : partitions.entrySet()) {
+            PartitionState state = entry.getValue();
+            if (!state.positioned || !state.offsetStored) {
+                continue;
+            }
+            try {
+                if (store.appliedOffset(storeKey(entry.getKey())) < 0) {
+                    replayFromStart(entry.getKey(), state);
+                }
+            } catch (RuntimeException e) {
+                storeFailed("check the applied offset of " + entry.getKey(), e);
+                return;
+            }
+        }
+    }
+
+    private void replayFromStart(TopicPartition partition, PartitionState state) {
+        log.warn("The counter store lost the applied offset of {} (its data was lost): replaying the partition "
+                + "from the start of the log", partition);
+        state.positioned = false;
+        consumer.pause(List.of(partition));
+    }
+
     private void applyAll(ConsumerRecords<String, byte[]> records) {
         List<TopicPartition> fetched = new ArrayList<>(records.partitions());
         for (int i = 0; i < fetched.size(); i++) {
@@ -223,10 +260,7 @@ public final class CounterWorker implements AutoCloseable {
                 return;
             }
             if (applied.offsetMissing()) {
-                log.warn("The counter store lost the applied offset of {} (its data was lost): replaying the "
-                        + "partition from the start of the log", partition);
-                state.positioned = false;
-                consumer.pause(List.of(partition));
+                replayFromStart(partition, state);
                 continue;
             }
             retryBackoffNanos = RETRY_BACKOFF_MIN_NANOS;
