@@ -77,8 +77,8 @@ public final class CounterWorker implements AutoCloseable {
     // Worker thread only.
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private long retryBackoffNanos = RETRY_BACKOFF_MIN_NANOS;
-    private long storeRetryAt;
-    private boolean waitingForStore;
+    private long retryAt;
+    private boolean backingOff;
     private long nextOffsetCheck = System.nanoTime() + OFFSET_CHECK_NANOS;
 
     private volatile int assignedPartitions;
@@ -96,7 +96,7 @@ public final class CounterWorker implements AutoCloseable {
         String name = "fanfare-counter-worker-" + WORKERS.incrementAndGet();
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, config.groupId(), name),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.totalsProducer = new KafkaProducer<>(producerProperties(bootstrapServers, name),
+        this.totalsProducer = new KafkaProducer<>(producerProperties(bootstrapServers, name, config.kafkaTimeout()),
                 new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, name);
     }
@@ -140,31 +140,44 @@ public final class CounterWorker implements AutoCloseable {
         try {
             consumer.subscribe(List.of(actionsTopic.name()), new Rebalance());
             while (!closed.get()) {
-                resumeWhenStoreRetryIsDue();
-                checkStoredOffsets();
-                positionNewPartitions();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofNanos(pollNanos()));
-                applyAll(records);
-                republishUnpublished();
-                publish(coalescer.takeDue(System.nanoTime()));
-                commitApplied(false);
+                try {
+                    runOnce();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A worker that gave up would leave its partitions' totals frozen while requests still get
+                    // 202: log, back off and carry on from the store's offsets.
+                    backOff("poll and apply", e);
+                }
             }
         } catch (WakeupException e) {
             if (!closed.get()) {
                 throw e;
             }
-        } catch (RuntimeException e) {
-            log.error("Counter worker {} failed; totals of its partitions stop until it is restarted",
-                    thread.getName(), e);
         } finally {
             shutDown();
         }
     }
 
+    private void runOnce() {
+        resumeWhenRetryIsDue();
+        checkStoredOffsets();
+        positionNewPartitions();
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofNanos(pollNanos()));
+        applyAll(records);
+        republishUnpublished();
+        publish(coalescer.takeDue(System.nanoTime()));
+        commitApplied(false);
+    }
+
     private void shutDown() {
         try {
             publish(coalescer.takeAll(System.nanoTime()));
-            commitApplied(true);
+            try {
+                commitApplied(true);
+            } catch (WakeupException e) {
+                commitApplied(true); // the wakeup of close() was still pending: it is spent now
+            }
         } catch (RuntimeException e) {
             log.warn("Counter worker {}: final commit failed (the store's offsets still hold)", thread.getName(), e);
         } finally {
@@ -177,7 +190,7 @@ public final class CounterWorker implements AutoCloseable {
 
     /** Positions partitions just assigned at the store's applied offset (the truth), then lets them fetch. */
     private void positionNewPartitions() {
-        if (waitingForStore) {
+        if (backingOff) {
             return;
         }
         for (Map.Entry<TopicPartition, PartitionState> entry : partitions.entrySet()) {
@@ -190,7 +203,7 @@ public final class CounterWorker implements AutoCloseable {
             try {
                 applied = store.appliedOffset(storeKey(partition));
             } catch (RuntimeException e) {
-                storeFailed("read the applied offset of " + partition, e);
+                backOff("read the applied offset of " + partition, e);
                 return;
             }
             if (applied < 0) {
@@ -210,7 +223,7 @@ public final class CounterWorker implements AutoCloseable {
      */
     private void checkStoredOffsets() {
         long now = System.nanoTime();
-        if (waitingForStore || now - nextOffsetCheck < 0) {
+        if (backingOff || now - nextOffsetCheck < 0) {
             return;
         }
         nextOffsetCheck = now + OFFSET_CHECK_NANOS;
@@ -224,7 +237,7 @@ public final class CounterWorker implements AutoCloseable {
                     replayFromStart(entry.getKey(), state);
                 }
             } catch (RuntimeException e) {
-                storeFailed("check the applied offset of " + entry.getKey(), e);
+                backOff("check the applied offset of " + entry.getKey(), e);
                 return;
             }
         }
@@ -256,7 +269,7 @@ public final class CounterWorker implements AutoCloseable {
                         consumer.seek(unapplied, records.records(unapplied).get(0).offset());
                     }
                 }
-                storeFailed("apply actions of " + partition, e);
+                backOff("apply actions of " + partition, e);
                 return;
             }
             if (applied.offsetMissing()) {
@@ -291,7 +304,7 @@ public final class CounterWorker implements AutoCloseable {
 
     /** Totals Kafka did not take are published again, re-read from the store (so never older than sent). */
     private void republishUnpublished() {
-        if (unpublished.isEmpty() || waitingForStore) {
+        if (unpublished.isEmpty() || backingOff) {
             return;
         }
         for (String post : List.copyOf(unpublished)) {
@@ -300,7 +313,7 @@ public final class CounterWorker implements AutoCloseable {
                 unpublished.remove(post);
                 coalescer.offer(totals, System.nanoTime());
             } catch (RuntimeException e) {
-                storeFailed("read the totals of " + post, e);
+                backOff("read the totals of " + post, e);
                 return;
             }
         }
@@ -345,22 +358,25 @@ public final class CounterWorker implements AutoCloseable {
     }
 
     /** Pauses every partition and schedules the next attempt, backing off exponentially. */
-    private void storeFailed(String what, RuntimeException e) {
+    private void backOff(String what, RuntimeException e) {
+        if (e instanceof WakeupException wakeup) {
+            throw wakeup;
+        }
         if (!(e instanceof CounterStoreUnavailableException)) {
             log.error("Counter worker {} could not {}; retrying", thread.getName(), what, e);
-        } else if (!waitingForStore) {
+        } else {
             log.warn("Counter worker {} could not {}: {}; retrying in {} ms", thread.getName(), what,
                     e.getMessage(), retryBackoffNanos / 1_000_000);
         }
         consumer.pause(consumer.assignment());
-        waitingForStore = true;
-        storeRetryAt = System.nanoTime() + retryBackoffNanos;
+        backingOff = true;
+        retryAt = System.nanoTime() + retryBackoffNanos;
         retryBackoffNanos = Math.min(retryBackoffNanos * 2, retryBackoffMaxNanos);
     }
 
-    private void resumeWhenStoreRetryIsDue() {
-        if (waitingForStore && System.nanoTime() - storeRetryAt >= 0) {
-            waitingForStore = false;
+    private void resumeWhenRetryIsDue() {
+        if (backingOff && System.nanoTime() - retryAt >= 0) {
+            backingOff = false;
             List<TopicPartition> positioned = new ArrayList<>();
             partitions.forEach((partition, state) -> {
                 if (state.positioned) {
@@ -374,8 +390,8 @@ public final class CounterWorker implements AutoCloseable {
     private long pollNanos() {
         long now = System.nanoTime();
         long wait = Math.min(MAX_POLL_NANOS, coalescer.nanosUntilNextDue(now));
-        if (waitingForStore) {
-            wait = Math.min(wait, Math.max(0, storeRetryAt - now));
+        if (backingOff) {
+            wait = Math.min(wait, Math.max(0, retryAt - now));
         }
         return Math.max(wait, 1_000_000);
     }
@@ -395,13 +411,15 @@ public final class CounterWorker implements AutoCloseable {
         return properties;
     }
 
-    private static Properties producerProperties(String bootstrapServers, String clientId) {
+    private static Properties producerProperties(String bootstrapServers, String clientId, Duration maxBlock) {
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-totals");
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // A send waits this long for metadata while Kafka is away, holding up the worker, not an event loop.
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
         return properties;
     }
 

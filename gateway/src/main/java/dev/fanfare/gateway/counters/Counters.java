@@ -99,10 +99,11 @@ public final class Counters implements AutoCloseable {
                     + "counts are rebuilt from Kafka at start. Give --redis redis://host:port to run several nodes.");
             return new InMemoryCounterStore(config.appliedMarkTtl(), CountersConfig.RELEASED_MARK_TTL);
         }
-        log.info("Claps and likes are counted in Redis at {}", config.redis().getHost() + ":" + config.redis().getPort());
-        // The worker holds one connection and the request threads one each.
-        return new RedisCounterStore(config.redis(), config.requestThreads() + 2, config.redisTimeout(),
+        // One connection per request thread, one for the worker, one to spare.
+        CounterStore store = new RedisCounterStore(config.redis(), config.requestThreads() + 2, config.redisTimeout(),
                 config.appliedMarkTtl(), CountersConfig.RELEASED_MARK_TTL);
+        log.info("Claps and likes are counted in Redis at {}", store.describe());
+        return store;
     }
 
     /** Bounded threads and queue for the request path's store calls and sends; a full queue means 503. */

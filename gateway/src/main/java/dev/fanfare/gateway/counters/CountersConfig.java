@@ -44,7 +44,7 @@ public record CountersConfig(URI redis, String topicPrefix, int actionsPartition
 
     /** In-memory store, topics {@code fanfare.*}, cap 50, 50 ms coalescing. */
     public static CountersConfig defaults() {
-        return new CountersConfig(null, "fanfare", 6, 50, Duration.ofMillis(50), 4, 1024, Duration.ofSeconds(10),
+        return new CountersConfig(null, "fanfare", 6, 50, Duration.ofMillis(50), 16, 1024, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
@@ -65,6 +65,11 @@ public record CountersConfig(URI redis, String topicPrefix, int actionsPartition
 
     public CountersConfig withClapCap(int cap) {
         return new CountersConfig(redis, topicPrefix, actionsPartitions, cap, coalesceInterval, requestThreads,
+                requestQueue, kafkaTimeout, redisTimeout, retryBackoffMax);
+    }
+
+    public CountersConfig withRequestThreads(int threads) {
+        return new CountersConfig(redis, topicPrefix, actionsPartitions, clapCap, coalesceInterval, threads,
                 requestQueue, kafkaTimeout, redisTimeout, retryBackoffMax);
     }
 
