@@ -92,6 +92,16 @@ public final class CounterService {
         return answer;
     }
 
+    /** Whether the store answers now (for {@code /health}); completes with false rather than failing. */
+    public CompletionStage<Boolean> storeUp() {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        run(answer, () -> {
+            store.ping();
+            answer.complete(true);
+        });
+        return answer.exceptionally(failure -> false);
+    }
+
     private CompletionStage<CounterAck> likeOrUnlike(CounterAction.Type type, String post, String user) {
         CompletableFuture<CounterAck> answer = new CompletableFuture<>();
         try {

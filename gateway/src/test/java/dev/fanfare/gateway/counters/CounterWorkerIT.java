@@ -206,10 +206,12 @@ class CounterWorkerIT {
             await().atMost(PATIENCE).until(() -> tally.accepted.get() >= 200);
             redis.stop();
             down.set(true);
+            assertFalse(rig.service.storeUp().toCompletableFuture().get(30, SECONDS), "health sees Redis down");
             int unavailableBefore = tally.unavailable.get();
             await().atMost(PATIENCE).until(() -> tally.unavailable.get() >= unavailableBefore + 50);
             down.set(false);
             redis.restart();
+            await().atMost(PATIENCE).until(() -> rig.service.storeUp().toCompletableFuture().get(30, SECONDS));
             int acceptedAfterRestart = tally.accepted.get();
             await().atMost(PATIENCE).until(() -> tally.accepted.get() >= acceptedAfterRestart + 200);
             stop.set(true);
