@@ -65,6 +65,7 @@ public final class CounterWorker implements AutoCloseable {
     private final CounterStore store;
     private final CountersConfig config;
     private final TopicMeta actionsTopic;
+    private final List<String> totalsTopics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> totalsProducer;
     private final TotalsCoalescer coalescer;
@@ -91,6 +92,7 @@ public final class CounterWorker implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.actionsTopic = actionsTopic;
+        this.totalsTopics = List.of(config.clapsTopic(), config.likesTopic());
         this.coalescer = new TotalsCoalescer(config.coalesceInterval().toNanos(), MAX_WAITING_TOTALS);
         this.retryBackoffMaxNanos = config.retryBackoffMax().toNanos();
         String name = "fanfare-counter-worker-" + WORKERS.incrementAndGet();
@@ -322,7 +324,7 @@ public final class CounterWorker implements AutoCloseable {
     private void publish(List<PostTotals> due) {
         for (PostTotals totals : due) {
             byte[] json = totals.toJson();
-            for (String topic : List.of(config.clapsTopic(), config.likesTopic())) {
+            for (String topic : totalsTopics) {
                 totalsProducer.send(new ProducerRecord<>(topic, totals.post(), json), (metadata, failure) -> {
                     if (failure != null) {
                         log.warn("Totals of {} not published on {}: {}; retrying", totals.post(), topic,

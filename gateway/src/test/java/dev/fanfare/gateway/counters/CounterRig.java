@@ -88,6 +88,20 @@ final class CounterRig implements AutoCloseable {
         store.close();
     }
 
+    /** A consumer of the test broker, in no group. */
+    static KafkaConsumer<String, byte[]> newConsumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
+    }
+
     /** The latest totals per post on one totals topic, read from its start. Use from one thread. */
     static final class TotalsReader implements AutoCloseable {
 
@@ -96,12 +110,8 @@ final class CounterRig implements AutoCloseable {
         private int records;
 
         private TotalsReader(String topic) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    TestKafka.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+            consumer = newConsumer();
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }
