@@ -50,12 +50,17 @@ final class CounterRig implements AutoCloseable {
         this.requests = new CounterRequests(service);
     }
 
-    /** A rig on fresh topics, counting in {@code redis} (null: in memory). */
+    /** A rig on fresh topics, counting in {@code redis} (null: in memory), with the default cap. */
     static CounterRig start(TestRedis redis, int partitions) {
+        return start(redis, partitions, CountersConfig.defaults().clapCap());
+    }
+
+    static CounterRig start(TestRedis redis, int partitions, int clapCap) {
         String prefix = TestKafka.uniqueTopicPrefix();
         CountersConfig config = CountersConfig.defaults()
                 .withTopicPrefix(prefix.substring(0, prefix.length() - 1))
                 .withActionsPartitions(partitions)
+                .withClapCap(clapCap)
                 .withRetryBackoffMax(Duration.ofMillis(500));
         return new CounterRig(redis == null ? config : config.withRedis(redis.uri()));
     }
