@@ -1,0 +1,62 @@
+package dev.fanfare.client.load;
+
+import dev.fanfare.client.style.GatewayAddress;
+import dev.fanfare.client.style.Style;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a load run does: which clients, which channel, what rate for how long.
+ *
+ * @param kind               {@code "compare"} or {@code "bench"} (recorded in the result)
+ * @param groups             how many clients of which style, started interleaved
+ * @param channel            the concrete channel published to and followed
+ * @param ratePerSecond      events published per second
+ * @param duration           how long to publish
+ * @param drainTimeout       how long to wait after publishing for the last deliveries
+ * @param pollInterval       short polling's interval
+ * @param sourceAddresses    local addresses the clients bind to in turn (empty: the kernel's choice)
+ * @param connectConcurrency clients connecting at once while the run starts
+ * @param gatewayPid         the gateway process to measure (null: find the local listener if any)
+ */
+public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
+                       Duration duration, Duration drainTimeout, Duration pollInterval,
+                       List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid) {
+
+    /** {@code clients} clients of {@code style}. */
+    public record Group(Style style, int clients) {
+        public Group {
+            Objects.requireNonNull(style, "style");
+            if (clients <= 0) {
+                throw new IllegalArgumentException("clients: " + clients + " (expected: > 0)");
+            }
+        }
+    }
+
+    public LoadPlan {
+        groups = List.copyOf(groups);
+        sourceAddresses = List.copyOf(sourceAddresses);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("groups: [] (expected: at least one style)");
+        }
+        if (!(ratePerSecond > 0)) {
+            throw new IllegalArgumentException("rate: " + ratePerSecond + " (expected: > 0)");
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration: " + duration + " (expected: > 0)");
+        }
+        if (connectConcurrency <= 0) {
+            throw new IllegalArgumentException("connectConcurrency: " + connectConcurrency + " (expected: > 0)");
+        }
+        if (channel.contains("*")) {
+            throw new IllegalArgumentException("channel: " + channel + " (expected: a concrete key, runs publish to it)");
+        }
+    }
+
+    public int totalClients() {
+        return groups.stream().mapToInt(Group::clients).sum();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fanfare.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanfare.gateway.GatewayServer;
+import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.demo.DemoFeedConfig;
+import dev.fanfare.gateway.testing.TestKafka;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code produce ticker} against a real gateway on a real Kafka broker. */
+class ProduceCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void producesTickerQuotesThatSubscribersSeeAndReportsThem() throws Exception {
+        try (GatewayServer gateway = GatewayServer.start(GatewayConfig.defaults().withPort(0)
+                .withKafka(TestKafka.bootstrapServers()).withDemoFeed(false))) {
+            String url = "http://127.0.0.1:" + gateway.port();
+            StringWriter out = new StringWriter();
+
+            int exit = new CommandLine(new ProduceCommand()).setOut(new PrintWriter(out))
+                    .setErr(new PrintWriter(new StringWriter()))
+                    .execute("ticker", "--rate", "40", "--duration", "1s", "--no-bursts", "--url", url);
+
+            assertEquals(0, exit, out::toString);
+            Matcher summary = Pattern.compile("produce ticker: sent=(\\d+) failed=0 skipped=0 in [\\d.]+ s\\s*")
+                    .matcher(out.toString());
+            assertTrue(summary.matches(), out::toString);
+            assertTrue(Integer.parseInt(summary.group(1)) >= 30, out::toString);
+
+            String symbol = DemoFeedConfig.DEFAULT_SYMBOLS.get(0);
+            HttpResponse<String> poll = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url + "/poll?channel=ticker/" + symbol)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode events = JSON.readTree(poll.body()).path("events");
+            assertEquals(1, events.size(), poll::body);
+            assertEquals(symbol, events.get(0).path("data").path("symbol").asText());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.fanfare.client.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanfare.gateway.GatewayServer;
+import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.testing.TestKafka;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * A real gateway for the demo-client's integration tests: in this JVM, on the shared test Kafka broker,
+ * on a free loopback port, without the demo feed. {@link #restart()} brings a new node up on the same
+ * port and topics, as after a deploy, so clients must reconnect and resume.
+ *
+ * <p>Publishes with the JDK's HTTP client, not with the client code under test.
+ */
+final class GatewayFixture implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private GatewayConfig config;
+    private GatewayServer server;
+
+    GatewayFixture() {
+        GatewayConfig base = GatewayConfig.defaults().withPort(0).withKafka(TestKafka.bootstrapServers()).withDemoFeed(false);
+        config = base.toBuilder().host("127.0.0.1").topicPrefix(TestKafka.uniqueTopicPrefix()).build();
+        server = GatewayServer.start(config);
+        config = config.withPort(server.port()); // a restart takes the same port
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Stops this node (clients see it go) and starts a new one on the same port and topics. */
+    void restart() {
+        server.close();
+        server = GatewayServer.start(config);
+    }
+
+    /** POSTs {@code json} to {@code channel}; returns the event's cursor from the 202 answer. */
+    String publish(String channel, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/publish/" + channel))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IOException("publish to " + channel + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The live cursor of {@code channel}: a start point after which every publish is news. */
+    String liveCursor(String channel) throws IOException, InterruptedException {
+        return poll(channel).get("cursor").asText();
+    }
+
+    /** The channel's latest retained event (the snapshot a new subscriber gets), or a missing node. */
+    JsonNode latest(String channel) throws IOException, InterruptedException {
+        return poll(channel).path("events").path(0);
+    }
+
+    private JsonNode poll(String channel) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/poll?channel=" + channel))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("poll " + channel + ": " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    static String uniqueChannel(String prefix) {
+        return "demo/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.fanfare.client.style;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EventIntakeTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ClientCounters counters = new ClientCounters();
+    private final List<String> heard = new ArrayList<>();
+    private final EventIntake intake = new EventIntake(counters, new StreamListener() {
+        @Override
+        public void onEvent(JsonNode envelope, long receivedNanos) {
+            heard.add(envelope.get("cursor").asText());
+        }
+
+        @Override
+        public void onGap(JsonNode gap, long receivedNanos) {
+            heard.add(gap.toString());
+        }
+    }, "start");
+
+    private JsonNode envelope(String channel, String cursor, long ts) throws Exception {
+        return json.readTree("{\"channel\":\"" + channel + "\",\"cursor\":\"" + cursor + "\",\"ts\":" + ts + ",\"data\":1}");
+    }
+
+    @Test
+    void movesTheCursorWithEachEventAndCountsThem() throws Exception {
+        assertEquals("start", intake.cursor());
+        intake.event(envelope("demo/a", "c1", 10), 0);
+        intake.event(envelope("demo/a", "c2", 11), 0);
+        assertEquals("c2", intake.cursor());
+        assertEquals(2, counters.snapshot().events());
+        assertEquals(List.of("c1", "c2"), heard);
+    }
+
+    @Test
+    void countsTheSameCursorTwiceAsADuplicateButStillPassesItOn() throws Exception {
+        intake.event(envelope("demo/a", "c1", 10), 0);
+        intake.event(envelope("demo/a", "c2", 11), 0);
+        intake.event(envelope("demo/a", "c1", 10), 0);
+        assertEquals(1, counters.snapshot().duplicates());
+        assertEquals(3, heard.size());
+    }
+
+    @Test
+    void countsATimestampGoingBackWithinAChannelOnly() throws Exception {
+        intake.event(envelope("demo/a", "c1", 20), 0);
+        intake.event(envelope("demo/b", "c2", 5), 0);
+        intake.event(envelope("demo/a", "c3", 20), 0);
+        intake.event(envelope("demo/a", "c4", 19), 0);
+        assertEquals(1, counters.snapshot().outOfOrder());
+    }
+
+    @Test
+    void normalisesGapsAndTakesTheirCursor() throws Exception {
+        intake.gap(json.readTree("[\"demo/a\"]"), "g1", 0);
+        intake.gap(null, null, 0);
+        assertEquals(List.of("{\"type\":\"gap\",\"cursor\":\"g1\",\"channels\":[\"demo/a\"]}",
+                "{\"type\":\"gap\",\"channels\":[]}"), heard);
+        assertEquals("g1", intake.cursor());
+        assertEquals(2, counters.snapshot().gaps());
+    }
+
+    @Test
+    void recentCursorsForgetBeyondTheirWindow() {
+        RecentCursors recent = new RecentCursors(2);
+        assertEquals(true, recent.add("a"));
+        assertEquals(true, recent.add("b"));
+        assertEquals(false, recent.add("a"));
+        assertEquals(true, recent.add("c"));
+        assertEquals(true, recent.add("a"), "a fell out of the window of two");
+    }
+}

@@ -1,0 +1,200 @@
+package dev.fanfare.gateway;
+
+import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.StreamLayout;
+import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
+import dev.fanfare.gateway.kafka.KafkaEventPublisher;
+import dev.fanfare.gateway.kafka.KafkaHealth;
+import dev.fanfare.gateway.kafka.KafkaSource;
+import dev.fanfare.gateway.kafka.TopicAdmin;
+import dev.fanfare.gateway.kafka.TopicMeta;
+import dev.fanfare.gateway.transport.GatewayInitializer;
+import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.HttpRouter;
+import dev.fanfare.gateway.transport.RequestParams;
+import dev.fanfare.gateway.transport.Shutdown;
+import dev.fanfare.gateway.transport.StaticFiles;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: wires Kafka (embedded or external), the fan-out hub and the Netty server,
+ * and takes them down in reverse order.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayConfig config;
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+    private ChannelGroup connections;
+    private String bootstrapServers;
+    private FanoutHub hub;
+    private KafkaEventPublisher publisher;
+
+    private GatewayServer(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a node; on failure everything started so far is stopped again. */
+    public static GatewayServer start(GatewayConfig config) {
+        GatewayServer s = new GatewayServer(config);
+        try {
+            s.startAll();
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.close();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    private void startAll() throws InterruptedException {
+        if (config.embeddedKafka()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), 0);
+            closeInReverse.add(broker);
+            bootstrapServers = broker.bootstrapServers();
+            log.info("embedded Kafka broker at {} (data in {})", bootstrapServers, broker.dataDir());
+        } else {
+            bootstrapServers = config.kafka();
+        }
+        TopicAdmin admin = new TopicAdmin(bootstrapServers);
+        closeInReverse.add(admin);
+        StreamLayout layout = layout(admin);
+
+        KafkaSource source = new KafkaSource(bootstrapServers, layout, config.warmupRecords(), "fanfare-source-" + UUID.randomUUID());
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
+        hub = new FanoutHub(layout, config.rings(), source.start(), workers, PooledByteBufAllocator.DEFAULT);
+        closeInReverse.add(hub);
+        closeInReverse.add(this::stopLoops);
+        closeInReverse.add(source);
+
+        publisher = new KafkaEventPublisher(bootstrapServers, hub, config::topic, 10_000);
+        closeInReverse.add(publisher);
+        ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
+                r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
+        closeInReverse.add(blocking::shutdownNow);
+        connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
+        GatewayServices services = new GatewayServices(config, hub,
+                new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), publisher,
+                new KafkaHealth(admin, blocking), StaticFiles.load("web"), connections);
+
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.lowWaterMark(), config.highWaterMark()))
+                .childHandler(new GatewayInitializer(services, extraRoutes()));
+        serverChannel = b.bind(config.host(), config.port()).sync().channel();
+        closeInReverse.add(this::stopServing);
+        source.start(hub);
+        log.info("gateway listening on {}:{} (streams {})", config.host(), port(), config.streams());
+    }
+
+    private List<HttpRouter.Route> extraRoutes() {
+        return List.of();
+    }
+
+    private StreamLayout layout(TopicAdmin admin) {
+        List<String> topics = config.streams().stream().map(config::topic).toList();
+        Map<String, TopicMeta> metas = admin.ensureTopics(topics, config.partitions(),
+                config.createTopics() || config.embeddedKafka());
+        List<UUID> ids = new ArrayList<>();
+        List<Integer> partitions = new ArrayList<>();
+        for (String t : topics) {
+            TopicMeta m = metas.get(t);
+            Uuid id = m.topicId();
+            ids.add(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()));
+            partitions.add(m.partitions());
+        }
+        return StreamLayout.of(config.streams(), topics, ids, partitions);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public FanoutHub hub() {
+        return hub;
+    }
+
+    public KafkaEventPublisher publisher() {
+        return publisher;
+    }
+
+    /** Tells every connection the node is going (SSE disconnect event, WS close 1001), then closes them. */
+    private void stopServing() throws InterruptedException {
+        serverChannel.close().sync();
+        connections.forEach(ch -> ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Shutdown.INSTANCE)));
+        connections.newCloseFuture().await(2, TimeUnit.SECONDS);
+        connections.close().await(2, TimeUnit.SECONDS);
+    }
+
+    private void stopLoops() {
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Stops everything that was started, newest first. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+        closeInReverse.clear();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.fanfare.gateway;
+
+import dev.fanfare.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fanfare run}: starts one gateway node. Every option can also come from the environment. */
+@Command(name = "fanfare run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a Fanfare gateway node. Without --kafka it starts a real Kafka broker in-process.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "${env:FANFARE_PORT:-8080}", description = "HTTP port (env FANFARE_PORT; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "${env:FANFARE_HOST:-0.0.0.0}", description = "address to listen on (env FANFARE_HOST; default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--kafka", defaultValue = "${env:FANFARE_KAFKA}", paramLabel = "host:port[,..]",
+            description = "external Kafka bootstrap servers; none: run an embedded broker (env FANFARE_KAFKA)")
+    String kafka;
+
+    @Option(names = "--data-dir", defaultValue = "${env:FANFARE_DATA_DIR:-.fanfare}", description = "embedded broker data (env FANFARE_DATA_DIR; default ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--redis", defaultValue = "${env:FANFARE_REDIS}", paramLabel = "redis://host:port",
+            description = "Redis for shared counters; none: counters in memory, one node only (env FANFARE_REDIS)")
+    String redis;
+
+    @Option(names = "--streams", split = ",", defaultValue = "${env:FANFARE_STREAMS:-ticker,claps,likes,demo}",
+            description = "streams served, one Kafka topic each (env FANFARE_STREAMS; default ${DEFAULT-VALUE})")
+    List<String> streams;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:FANFARE_TOPIC_PREFIX:-fanfare.}", description = "topic of stream s is <prefix>s (env FANFARE_TOPIC_PREFIX; default ${DEFAULT-VALUE})")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "${env:FANFARE_PARTITIONS:-4}", description = "partitions of topics the gateway creates (env FANFARE_PARTITIONS; default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--create-topics", defaultValue = "${env:FANFARE_CREATE_TOPICS:-false}", description = "create missing topics on an external cluster (env FANFARE_CREATE_TOPICS)")
+    boolean createTopics;
+
+    @Option(names = "--ring-mb", defaultValue = "${env:FANFARE_RING_MB:-64}", description = "memory for recent events, all channels (env FANFARE_RING_MB; default ${DEFAULT-VALUE})")
+    int ringMb;
+
+    @Option(names = "--longpoll-max-timeout", defaultValue = "${env:FANFARE_LONGPOLL_MAX_TIMEOUT:-60}", description = "seconds (env FANFARE_LONGPOLL_MAX_TIMEOUT; default ${DEFAULT-VALUE})")
+    int longPollMaxSeconds;
+
+    @Option(names = "--io-threads", defaultValue = "${env:FANFARE_IO_THREADS:-0}", description = "event loops; 0: one per core (env FANFARE_IO_THREADS)")
+    int ioThreads;
+
+    @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
+            description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
+    boolean demoFeed;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig d = GatewayConfig.defaults();
+        GatewayConfig config = d.toBuilder()
+                .host(host).port(port).kafka(kafka).dataDir(dataDir).redis(redis).streams(streams)
+                .topicPrefix(topicPrefix).partitions(partitions).createTopics(createTopics)
+                .rings(new dev.fanfare.gateway.core.RingLimits((long) ringMb << 20, d.rings().maxEvents(),
+                        d.rings().perChannel(), d.rings().maxChannels()))
+                .longPollMax(Duration.ofSeconds(longPollMaxSeconds))
+                .longPollDefault(Duration.ofSeconds(Math.min(d.longPollDefault().toSeconds(), longPollMaxSeconds)))
+                .ioThreads(ioThreads).demoFeed(demoFeed)
+                .build();
+        GatewayServer server = GatewayServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "fanfare-shutdown"));
+        int p = server.port();
+        System.out.printf("%nFanfare is up.%n  Demo page:  http://localhost:%d/%n  Try:        curl -N 'http://localhost:%d/sse?channel=ticker/*'%n"
+                + "  Publish:    curl -X POST -H 'Content-Type: application/json' -d '{\"hello\":1}' http://localhost:%d/publish/demo/hello%n"
+                + "  Kafka:      %s%n%n", p, p, p, server.bootstrapServers());
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

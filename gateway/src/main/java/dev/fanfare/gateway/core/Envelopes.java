@@ -1,0 +1,94 @@
+package dev.fanfare.gateway.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The three wire forms of an event, written straight as bytes: channel names and cursors hold no
+ * character JSON must escape, and {@code data} is already normalized JSON (see {@link JsonPayload}).
+ *
+ * <ul>
+ *   <li>envelope (poll answers): {@code {"channel":..,"cursor":..,"ts":..,"data":..}}</li>
+ *   <li>WebSocket: a whole text frame, header included, holding {@code {"type":"event","channel":..}}.
+ *       Server frames are not masked, so one frame's bytes serve every subscriber as they are.</li>
+ *   <li>SSE: {@code id: <cursor>\ndata: <envelope>\n\n}</li>
+ * </ul>
+ */
+public final class Envelopes {
+
+    public enum Format { JSON, WS, SSE }
+
+    private static final byte[] CHANNEL = ascii("{\"channel\":\"");
+    private static final byte[] WS_CHANNEL = ascii("{\"type\":\"event\",\"channel\":\"");
+    private static final byte[] CURSOR = ascii("\",\"cursor\":\"");
+    private static final byte[] TS = ascii("\",\"ts\":");
+    private static final byte[] DATA = ascii(",\"data\":");
+    private static final byte[] SNAPSHOT_END = ascii(",\"snapshot\":true}");
+    private static final byte[] SSE_ID = ascii("id: ");
+    private static final byte[] SSE_DATA = ascii("\ndata: ");
+    private static final byte[] SSE_END = ascii("\n\n");
+
+    private Envelopes() {
+    }
+
+    /** Writes one event in the given format into a new buffer from {@code alloc}; the caller owns it. */
+    public static ByteBuf encode(ByteBufAllocator alloc, Format format, String channel, String cursor, long ts,
+                                 byte[] data, boolean snapshot) {
+        int size = channel.length() + cursor.length() * (format == Format.SSE ? 2 : 1) + data.length + 96;
+        ByteBuf b = alloc.directBuffer(size + WS_HEADER_ROOM);
+        if (format == Format.WS) {
+            b.writerIndex(WS_HEADER_ROOM);
+        }
+        if (format == Format.SSE) {
+            b.writeBytes(SSE_ID).writeCharSequence(cursor, StandardCharsets.US_ASCII);
+            b.writeBytes(SSE_DATA);
+        }
+        b.writeBytes(format == Format.WS ? WS_CHANNEL : CHANNEL);
+        b.writeCharSequence(channel, StandardCharsets.US_ASCII);
+        b.writeBytes(CURSOR).writeCharSequence(cursor, StandardCharsets.US_ASCII);
+        b.writeBytes(TS).writeCharSequence(Long.toString(ts), StandardCharsets.US_ASCII);
+        b.writeBytes(DATA).writeBytes(data);
+        if (snapshot) {
+            b.writeBytes(SNAPSHOT_END);
+        } else {
+            b.writeByte('}');
+        }
+        if (format == Format.SSE) {
+            b.writeBytes(SSE_END);
+        }
+        if (format == Format.WS) {
+            writeTextFrameHeader(b, WS_HEADER_ROOM);
+        }
+        return b;
+    }
+
+    private static final int WS_HEADER_ROOM = 10;
+
+    /**
+     * Frames the bytes from {@code payloadStart} to the writer index as one final, unmasked text
+     * frame (RFC 6455 section 5.2) by writing the header just before the payload.
+     */
+    public static void writeTextFrameHeader(ByteBuf b, int payloadStart) {
+        int len = b.writerIndex() - payloadStart;
+        int start;
+        if (len < 126) {
+            start = payloadStart - 2;
+            b.setByte(start + 1, len);
+        } else if (len < 65536) {
+            start = payloadStart - 4;
+            b.setByte(start + 1, 126);
+            b.setShort(start + 2, len);
+        } else {
+            start = payloadStart - 10;
+            b.setByte(start + 1, 127);
+            b.setLong(start + 2, len);
+        }
+        b.setByte(start, 0x81);
+        b.readerIndex(start);
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.fanfare.gateway.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The window of recent events a node keeps per channel, to answer polls and resumes.
+ *
+ * <p>Written by the Kafka source thread, read by event loops; every method holds the store's lock
+ * briefly. Each ring knows its <em>floor</em>: every event of its channel at or after that offset
+ * is still here. A cursor below the floor gets a gap. A channel without a ring falls back on its
+ * partition's floor, which rises with every eviction in the partition (never too low, sometimes
+ * too high: at worst a gap is reported that a finer bookkeeping would have spared).
+ *
+ * <p>Memory: bounded by {@link RingLimits}; when a bound is hit the oldest event of the node (or
+ * of the channel, for the per-channel bound) is released.
+ */
+public final class RingStore {
+
+    private static final class KeyRing {
+        final ArrayDeque<Event> events = new ArrayDeque<>();
+        final int global;
+        long floor;
+
+        KeyRing(int global, long floor) {
+            this.global = global;
+            this.floor = floor;
+        }
+    }
+
+    /** What a catch-up needs: retained events in dispatch order (release each), and the gaps. */
+    public record Found(List<Event> events, List<ChannelName> gaps, long[] gapFloors) {
+        public void release() {
+            events.forEach(Event::release);
+        }
+    }
+
+    private final StreamLayout layout;
+    private final RingLimits limits;
+    private final List<Map<String, KeyRing>> byStream = new ArrayList<>();
+    private final long[] partitionFloor;
+    private final ArrayDeque<Event> fifo = new ArrayDeque<>();
+    private long bytes;
+    private int rings;
+
+    /** @param start per global partition, the offset the node starts reading at: older is unknown to it */
+    public RingStore(StreamLayout layout, RingLimits limits, long[] start) {
+        this.layout = layout;
+        this.limits = limits;
+        this.partitionFloor = start.clone();
+        for (int i = 0; i < layout.streams().size(); i++) {
+            byStream.add(new LinkedHashMap<>());
+        }
+    }
+
+    /** Takes over the caller's reference to {@code e}. */
+    public synchronized void append(Event e) {
+        KeyRing ring = byStream.get(e.stream()).get(e.channel().key());
+        if (ring == null) {
+            ring = new KeyRing(e.global(), partitionFloor[e.global()]);
+            byStream.get(e.stream()).put(e.channel().key(), ring);
+            rings++;
+        }
+        ring.events.addLast(e);
+        fifo.addLast(e);
+        bytes += e.retainedBytes();
+        if (ring.events.size() > limits.perChannel()) {
+            evict(ring, ring.events.pollFirst());
+        }
+        while (bytes > limits.maxBytes() || fifo.size() > limits.maxEvents()) {
+            Event old = fifo.pollFirst();
+            if (!old.evicted) {
+                KeyRing owner = byStream.get(old.stream()).get(old.channel().key());
+                evict(owner, owner.events.pollFirst());
+            }
+        }
+        if (rings > limits.maxChannels()) {
+            forgetEmptyRings();
+        }
+    }
+
+    private void evict(KeyRing ring, Event e) {
+        assert e != null && !e.evicted;
+        long next = e.offset() + 1;
+        ring.floor = Math.max(ring.floor, next);
+        partitionFloor[e.global()] = Math.max(partitionFloor[e.global()], next);
+        bytes -= e.retainedBytes();
+        e.evicted = true;
+        e.release();
+    }
+
+    private void forgetEmptyRings() {
+        for (Map<String, KeyRing> m : byStream) {
+            for (Iterator<KeyRing> it = m.values().iterator(); it.hasNext() && rings > limits.maxChannels(); ) {
+                if (it.next().events.isEmpty()) {
+                    it.remove();
+                    rings--;
+                }
+            }
+        }
+    }
+
+    /**
+     * Events of {@code channels} dispatched up to {@code maxSeq}, in dispatch order.
+     *
+     * @param from the subscriber's positions, or null for a snapshot: the latest event of each channel
+     */
+    public synchronized Found find(Collection<ChannelName> channels, long[] from, long maxSeq) {
+        Set<Event> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Event> out = new ArrayList<>();
+        List<ChannelName> gaps = new ArrayList<>();
+        long[] gapFloors = null;
+        // A partition shared with a channel that has no gap must not be raised: that channel's
+        // replay starts below the floor, and a client resuming from the gap must still get it.
+        boolean[] exact = new boolean[layout.totalPartitions()];
+        for (ChannelName c : channels) {
+            StreamLayout.Stream s = layout.require(c);
+            Map<String, KeyRing> keyed = byStream.get(s.index());
+            if (c.isWildcard()) {
+                boolean gap = false;
+                for (int p = 0; p < s.partitions(); p++) {
+                    int g = s.global(p);
+                    if (from != null && from[g] < partitionFloor[g]) {
+                        gap = true;
+                        gapFloors = raise(gapFloors, g, partitionFloor[g]);
+                    } else {
+                        exact[g] = true;
+                    }
+                }
+                for (KeyRing ring : keyed.values()) {
+                    collect(ring, from, maxSeq, seen, out);
+                }
+                if (gap) {
+                    gaps.add(c);
+                }
+            } else {
+                KeyRing ring = keyed.get(c.key());
+                int g = ring != null ? ring.global
+                        : s.global(StreamLayout.partitionOf(c.key().getBytes(StandardCharsets.UTF_8), s.partitions()));
+                long floor = ring != null ? ring.floor : partitionFloor[g];
+                if (from != null && from[g] < floor) {
+                    gaps.add(c);
+                    gapFloors = raise(gapFloors, g, floor);
+                } else {
+                    exact[g] = true;
+                }
+                if (ring != null) {
+                    collect(ring, from, maxSeq, seen, out);
+                }
+            }
+        }
+        if (gapFloors != null) {
+            for (int g = 0; g < exact.length; g++) {
+                if (exact[g]) {
+                    gapFloors[g] = -1;
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Event::seq));
+        out.forEach(Event::retain);
+        return new Found(out, gaps, gapFloors);
+    }
+
+    private long[] raise(long[] floors, int g, long floor) {
+        long[] f = floors != null ? floors : new long[layout.totalPartitions()];
+        if (floors == null) {
+            java.util.Arrays.fill(f, -1);
+        }
+        f[g] = Math.max(f[g], floor);
+        return f;
+    }
+
+    private static void collect(KeyRing ring, long[] from, long maxSeq, Set<Event> seen, List<Event> out) {
+        if (from == null) {
+            for (Iterator<Event> it = ring.events.descendingIterator(); it.hasNext(); ) {
+                Event e = it.next();
+                if (e.seq() <= maxSeq) {
+                    if (seen.add(e)) {
+                        out.add(e);
+                    }
+                    return;
+                }
+            }
+            return;
+        }
+        for (Event e : ring.events) {
+            if (e.seq() <= maxSeq && e.offset() >= from[e.global()] && seen.add(e)) {
+                out.add(e);
+            }
+        }
+    }
+
+    /** Releases every event; the store is empty afterwards. */
+    public synchronized void clear() {
+        for (Event e : fifo) {
+            if (!e.evicted) {
+                e.evicted = true;
+                e.release();
+            }
+        }
+        fifo.clear();
+        byStream.forEach(Map::clear);
+        bytes = 0;
+        rings = 0;
+    }
+
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    public synchronized int events() {
+        int n = 0;
+        for (Map<String, KeyRing> m : byStream) {
+            for (KeyRing r : m.values()) {
+                n += r.events.size();
+            }
+        }
+        return n;
+    }
+}

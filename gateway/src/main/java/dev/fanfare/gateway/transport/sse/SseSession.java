@@ -1,0 +1,136 @@
+package dev.fanfare.gateway.transport.sse;
+
+import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.Envelopes;
+import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Subscriber;
+import dev.fanfare.gateway.transport.Shutdown;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One SSE connection after its header: writes events (shared bytes), gap notices and heartbeats;
+ * a client that falls behind the high-water mark is told why and disconnected; it reconnects with
+ * its Last-Event-ID and loses nothing.
+ */
+final class SseSession extends ChannelInboundHandlerAdapter {
+
+    private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer().writeBytes(": hb\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+
+    private final Shard shard;
+    private final long heartbeatNanos;
+    private final Sink sink = new Sink();
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> heartbeat;
+    private boolean wrote;
+
+    /**
+     * @param heartbeatNanos a comment goes out when nothing else did for this long. A timer of
+     *                       our own rather than an IdleStateHandler: that one wraps every write's
+     *                       promise to watch it, an allocation per delivered event.
+     */
+    SseSession(Shard shard, long heartbeatNanos) {
+        this.shard = shard;
+        this.heartbeatNanos = heartbeatNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void start(List<ChannelName> channels, long[] from) {
+        wrote = true;
+        long period = Math.max(heartbeatNanos / 2, 1);
+        heartbeat = ctx.executor().scheduleWithFixedDelay(this::heartbeatIfIdle, period, period, TimeUnit.NANOSECONDS);
+        ctx.write(SseEndpoint.RETRY.duplicate(), ctx.voidPromise());
+        shard.subscribe(sink, channels, from);
+        ctx.flush();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+
+    // Runs every half heartbeat: silent for a whole check period means a comment is due, so no
+    // stretch of silence exceeds the heartbeat.
+    private void heartbeatIfIdle() {
+        if (!wrote) {
+            ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
+        }
+        wrote = false;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == Shutdown.INSTANCE) {
+            disconnect("shutdown", "the gateway is shutting down; reconnect with your Last-Event-ID");
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shard.remove(sink);
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void disconnect(String reason, String message) {
+        shard.remove(sink);
+        String frame = "event: disconnect\ndata: {\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}\n\n";
+        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), frame)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private final class Sink extends Subscriber {
+        @Override
+        protected boolean beginBatch() {
+            if (ctx.channel().isWritable()) {
+                return true;
+            }
+            disconnect("slow_consumer", "the client fell behind; reconnect with your Last-Event-ID");
+            return false;
+        }
+
+        @Override
+        protected void write(Event e, String cursor, boolean snapshot) {
+            ctx.write(e.encode(ctx.alloc(), Envelopes.Format.SSE, cursor, snapshot), ctx.voidPromise());
+        }
+
+        @Override
+        protected void writeGap(List<ChannelName> channels, String cursor) {
+            StringBuilder b = new StringBuilder("event: gap\nid: ").append(cursor)
+                    .append("\ndata: {\"gap\":true,\"cursor\":\"").append(cursor).append("\",\"channels\":[");
+            for (int i = 0; i < channels.size(); i++) {
+                b.append(i > 0 ? ",\"" : "\"").append(channels.get(i)).append('"');
+            }
+            b.append("]}\n\n");
+            ctx.write(ByteBufUtil.writeAscii(ctx.alloc(), b), ctx.voidPromise());
+        }
+
+        @Override
+        protected void endBatch() {
+            wrote = true;
+            ctx.flush();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.fanfare.gateway.transport.ws;
+
+import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.transport.ApiException;
+import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.RequestParams;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /ws}: hands an upgrade request to Netty's WebSocket handshake and the connection to a
+ * {@link WebSocketSession}. A bad subscription in the URL is reported after the handshake, with
+ * close code 1008 and the reason, which a browser can read (it cannot read a 400's body).
+ */
+public final class WebSocketEndpoint {
+
+    public static final String PATH = "/ws";
+
+    private final GatewayServices services;
+
+    public WebSocketEndpoint(GatewayServices services) {
+        this.services = services;
+    }
+
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> query) {
+        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            throw ApiException.badRequest("bad_request", "upgrade: missing (expected: a WebSocket upgrade request)");
+        }
+        RequestParams params = services.params();
+        List<ChannelName> channels = List.of();
+        long[] from = null;
+        String refusal = null;
+        try {
+            channels = params.channels(query.getOrDefault("channel", List.of()), false);
+            from = params.cursor(RequestParams.first(query, "cursor"));
+        } catch (ApiException e) {
+            refusal = e.getMessage();
+        }
+        int maxMessage = services.config().maxBodyBytes();
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(PATH)
+                .checkStartsWith(true)
+                .maxFramePayloadLength(maxMessage)
+                .allowExtensions(false)
+                .withUTF8Validator(true)
+                .handleCloseFrames(true)
+                .dropPongFrames(false)
+                .handshakeTimeoutMillis(10_000)
+                .build();
+        ChannelPipeline p = ctx.pipeline();
+        long ping = services.config().wsPingInterval().toMillis();
+        p.addLast("ws-protocol", new WebSocketServerProtocolHandler(config));
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
+        p.addLast("ws-idle", new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("ws", new WebSocketSession(services, channels, from, refusal));
+        p.remove(ctx.handler());
+        p.fireChannelRead(req.retain());
+    }
+}

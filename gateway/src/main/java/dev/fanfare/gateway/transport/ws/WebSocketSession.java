@@ -1,0 +1,258 @@
+package dev.fanfare.gateway.transport.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.Envelopes;
+import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Subscriber;
+import dev.fanfare.gateway.kafka.KafkaEventPublisher;
+import dev.fanfare.gateway.transport.ApiException;
+import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.Json;
+import dev.fanfare.gateway.transport.Shutdown;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection after the handshake: subscribe, unsubscribe and publish messages in,
+ * events, acks, gaps and errors out. Events go out as pre-framed shared bytes, which pass the
+ * frame encoder untouched.
+ */
+final class WebSocketSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+    static final int SLOW_CONSUMER = 4008;
+
+    private final GatewayServices services;
+    private final List<ChannelName> initialChannels;
+    private final long[] initialCursor;
+    private final String refusal;
+    private final Sink sink = new Sink();
+    private Shard shard;
+    private ChannelHandlerContext ctx;
+    private int missedPongs;
+    private boolean closing;
+
+    WebSocketSession(GatewayServices services, List<ChannelName> channels, long[] cursor, String refusal) {
+        this.services = services;
+        this.initialChannels = channels;
+        this.initialCursor = cursor;
+        this.refusal = refusal;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.shard = services.hub().shard(ctx.channel().eventLoop());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (refusal != null) {
+                close(1008, refusal);
+            } else if (!initialChannels.isEmpty()) {
+                shard.subscribe(sink, initialChannels, initialCursor);
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            long maxMissed = services.config().wsIdleTimeout().toMillis() / services.config().wsPingInterval().toMillis();
+            if (++missedPongs > maxMissed) {
+                close(1001, "no pong: the connection looks dead");
+            } else {
+                ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+            }
+        } else if (evt == Shutdown.INSTANCE) {
+            close(1001, "the gateway is shutting down; reconnect with your last cursor");
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        missedPongs = 0;
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                onMessage(text);
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                sendError(null, "bad_message", "frame: binary (expected: text frames holding JSON)");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onMessage(TextWebSocketFrame frame) {
+        JsonNode m;
+        try {
+            m = Json.MAPPER.readTree(new ByteBufInputStream(frame.content()));
+        } catch (IOException e) {
+            sendError(null, "bad_json", "message: not JSON (expected: a JSON object with a \"type\")");
+            return;
+        }
+        JsonNode id = m == null ? null : m.get("id");
+        try {
+            if (m == null || !m.isObject()) {
+                throw ApiException.badRequest("bad_message", "message: not an object (expected: a JSON object with a \"type\")");
+            }
+            String type = m.path("type").asText("");
+            switch (type) {
+                case "subscribe" -> subscribe(m, id);
+                case "unsubscribe" -> unsubscribe(m, id);
+                case "publish" -> publish(m, id);
+                default -> throw ApiException.badRequest("bad_message",
+                        "type: '" + type + "' (expected: subscribe, unsubscribe or publish)");
+            }
+        } catch (ApiException e) {
+            sendError(id, e.code(), e.getMessage());
+        }
+    }
+
+    private List<ChannelName> channelsOf(JsonNode m) {
+        JsonNode list = m.get("channels");
+        if (list == null || !list.isArray()) {
+            throw ApiException.badRequest("missing_channel", "channels: missing (expected: an array of channel names)");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : list) {
+            if (!n.isTextual()) {
+                throw ApiException.badRequest("bad_channel", "channels: " + n + " (expected: channel names as strings)");
+            }
+            names.add(n.asText());
+        }
+        return services.params().channels(names, true);
+    }
+
+    private void subscribe(JsonNode m, JsonNode id) {
+        List<ChannelName> channels = channelsOf(m);
+        JsonNode cursor = m.get("cursor");
+        long[] from = services.params().cursor(cursor == null || cursor.isNull() ? null : cursor.asText());
+        Set<ChannelName> now = sink.channels();
+        long after = channels.stream().filter(c -> !now.contains(c)).count() + now.size();
+        int max = services.config().maxChannelsPerConnection();
+        if (after > max) {
+            throw ApiException.badRequest("too_many_channels",
+                    "channels: " + after + " on this connection (expected: at most " + max + ")");
+        }
+        String position = shard.subscribe(sink, channels, from);
+        sendAck(id, position);
+    }
+
+    private void unsubscribe(JsonNode m, JsonNode id) {
+        shard.unsubscribe(sink, channelsOf(m));
+        sendAck(id, shard.cursorOf(sink));
+    }
+
+    private void publish(JsonNode m, JsonNode id) {
+        ChannelName channel = services.params().concreteChannel(m.path("channel").asText(""));
+        JsonNode data = m.get("data");
+        if (data == null) {
+            throw ApiException.badRequest("missing_body", "data: missing (expected: the event's JSON payload)");
+        }
+        byte[] json;
+        try {
+            json = Json.MAPPER.writeValueAsBytes(data);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        services.publisher().publish(channel, json).whenCompleteAsync((cursor, error) -> {
+            if (error == null) {
+                sendAck(id, cursor);
+            } else if (error.getCause() instanceof KafkaEventPublisher.Overloaded || error instanceof KafkaEventPublisher.Overloaded) {
+                sendError(id, "unavailable", "publish: queue full (expected: retry later)");
+            } else {
+                log.warn("publish to {} failed: {}", channel, error.toString());
+                sendError(id, "unavailable", "publish: Kafka did not acknowledge the event (expected: retry later)");
+            }
+        }, ctx.executor());
+    }
+
+    private void sendAck(JsonNode id, String cursor) {
+        ObjectNode ack = Json.MAPPER.createObjectNode().put("type", "ack");
+        ack.set("id", id);
+        ack.put("cursor", cursor);
+        send(ack);
+    }
+
+    private void sendError(JsonNode id, String code, String message) {
+        ObjectNode err = Json.MAPPER.createObjectNode().put("type", "error");
+        if (id != null) {
+            err.set("id", id);
+        }
+        err.put("code", code).put("message", message);
+        send(err);
+    }
+
+    private void send(ObjectNode message) {
+        if (!closing && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new TextWebSocketFrame(message.toString()), ctx.voidPromise());
+        }
+    }
+
+    private void close(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        shard.remove(sink);
+        String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, shortReason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shard.remove(sink);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("WebSocket connection failed", cause);
+        ctx.close();
+    }
+
+    private final class Sink extends Subscriber {
+        @Override
+        protected boolean beginBatch() {
+            if (ctx.channel().isWritable()) {
+                return true;
+            }
+            close(SLOW_CONSUMER, "slow consumer: resume with your last cursor");
+            return false;
+        }
+
+        @Override
+        protected void write(Event e, String cursor, boolean snapshot) {
+            ctx.write(e.encode(ctx.alloc(), Envelopes.Format.WS, cursor, snapshot), ctx.voidPromise());
+        }
+
+        @Override
+        protected void writeGap(List<ChannelName> channels, String cursor) {
+            ObjectNode gap = Json.MAPPER.createObjectNode().put("type", "gap").put("cursor", cursor);
+            var list = gap.putArray("channels");
+            channels.forEach(c -> list.add(c.toString()));
+            ctx.write(new TextWebSocketFrame(gap.toString()), ctx.voidPromise());
+        }
+
+        @Override
+        protected void endBatch() {
+            ctx.flush();
+        }
+    }
+}

@@ -1,0 +1,817 @@
+// Fanfare demo page: four panels, one per push style, each with its own subscription to the same channels.
+// Plain JavaScript, no framework, no network access beyond the gateway that served this page.
+//
+// Page options (query string): ?posts=post-1,post-2 picks the posts shown (default post-1..post-5).
+'use strict';
+
+(function () {
+  const KEY = /^[A-Za-z0-9._:@-]{1,128}$/;
+  const params = new URLSearchParams(location.search);
+  const POSTS = (params.get('posts') || 'post-1,post-2,post-3,post-4,post-5')
+    .split(',').map((p) => p.trim()).filter((p) => KEY.test(p));
+  // The totals of a post come on two channels: claps/<post> and likes/<post>; ticker/* covers every symbol.
+  const CHANNELS = ['ticker/*'].concat(POSTS.flatMap((p) => ['claps/' + p, 'likes/' + p]));
+
+  const LATENCY_WINDOW_MS = 60000;
+  const MAX_SAMPLES = 50000; // per panel; bounds memory if events arrive very fast
+  const CHART_POINTS = 120; // seconds of history on the chart
+  const MAX_CHANNELS = 300; // rows and per-channel counters kept; ticker/* could name any number of symbols
+  const LONGPOLL_TIMEOUT_S = 25;
+  const REQUEST_TIMEOUT_MS = 10000;
+  const ACTION_TIMEOUT_MS = 10000;
+
+  const USER = browserUserId();
+  const likes = loadLikes();
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  /** Counters and displayed values of every panel, read by the browser test and handy in devtools. */
+  const fanfareStats = { user: USER, channels: CHANNELS, posts: POSTS, panels: {}, pageErrors: [] };
+  window.fanfareStats = fanfareStats;
+  window.addEventListener('error', (e) => fanfareStats.pageErrors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => fanfareStats.pageErrors.push(String(e.reason)));
+
+  // ---------------------------------------------------------------- small helpers
+
+  function browserUserId() {
+    const stored = safeStorage('get', 'fanfare.user');
+    if (stored && KEY.test(stored)) return stored;
+    const bytes = new Uint8Array(6);
+    crypto.getRandomValues(bytes);
+    const id = 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    safeStorage('set', 'fanfare.user', id);
+    return id;
+  }
+
+  function loadLikes() {
+    try {
+      const list = JSON.parse(safeStorage('get', 'fanfare.likes.' + USER) || '[]');
+      return new Set(Array.isArray(list) ? list : []);
+    } catch (e) {
+      return new Set();
+    }
+  }
+
+  function saveLikes() {
+    safeStorage('set', 'fanfare.likes.' + USER, JSON.stringify(Array.from(likes)));
+  }
+
+  // Storage can be switched off (private windows, strict settings): the page still works, it just forgets.
+  function safeStorage(op, key, value) {
+    try {
+      return op === 'get' ? localStorage.getItem(key) : localStorage.setItem(key, value);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function query(cursor, extra) {
+    const q = new URLSearchParams();
+    CHANNELS.forEach((c) => q.append('channel', c));
+    if (cursor) q.set('cursor', cursor);
+    Object.entries(extra || {}).forEach(([k, v]) => q.set(k, String(v)));
+    return q.toString();
+  }
+
+  function utf8Length(text) {
+    return encoder.encode(text).length;
+  }
+
+  function percentile(sorted, q) {
+    if (sorted.length === 0) return null;
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  }
+
+  function formatMs(ms) {
+    if (ms === null || ms === undefined) return '–';
+    if (ms === 0) return '0';
+    return ms < 10 ? ms.toFixed(1) + ' ms' : ms < 10000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(1) + ' s';
+  }
+
+  function formatBytes(n) {
+    const short = (v, unit) => (v < 100 ? v.toFixed(1) : Math.round(v)) + ' ' + unit;
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return short(n / 1024, 'KiB');
+    if (n < 1024 * 1024 * 1024) return short(n / 1024 / 1024, 'MiB');
+    return short(n / 1024 / 1024 / 1024, 'GiB');
+  }
+
+  function formatCount(n) {
+    return n < 10000 ? String(n) : n < 1e6 ? (n / 1000).toFixed(1) + 'k' : (n / 1e6).toFixed(2) + 'M';
+  }
+
+  function formatPrice(v) {
+    return typeof v === 'number' ? v.toFixed(2) : '–';
+  }
+
+  /** Waits 0.5, 1, 2, 4, then 5 s between attempts, with jitter so panels do not retry in lockstep. */
+  function backoffMs(failures) {
+    const base = Math.min(5000, 500 * Math.pow(2, Math.max(0, failures - 1)));
+    return base * (0.75 + Math.random() * 0.5);
+  }
+
+  class HttpError extends Error {
+    constructor(status, body) {
+      const code = body && body.error ? body.error : 'http_' + status;
+      super(status + ' ' + code + (body && body.message ? ': ' + body.message : ''));
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  /** One HTTP request counted against the panel: its request and the bytes of the answer's body. */
+  async function request(panel, method, url, body, timeoutMs) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    panel.stats.requests++;
+    try {
+      const res = await fetch(url, {
+        method,
+        cache: 'no-store',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal,
+      });
+      const buffer = await res.arrayBuffer();
+      panel.stats.bytes += buffer.byteLength;
+      const text = decoder.decode(buffer);
+      let json = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch (e) {
+        json = null;
+      }
+      if (!res.ok) throw new HttpError(res.status, json);
+      return json;
+    } catch (e) {
+      if (e.name === 'AbortError') throw new Error('no answer within ' + timeoutMs / 1000 + ' s');
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---------------------------------------------------------------- one panel: display and figures
+
+  /**
+   * What a panel shows and counts, whatever the transport. A transport calls onEvent / onGap / connected / down and
+   * provides clap(post) and like(post, on), each returning a promise.
+   */
+  class Panel {
+    constructor(key, title, how, color) {
+      this.key = key;
+      this.color = color;
+      const root = document.getElementById('panel-template').content.firstElementChild.cloneNode(true);
+      root.dataset.panel = key;
+      root.querySelector('.title').textContent = title;
+      root.querySelector('.swatch').style.background = color;
+      this.root = root;
+      this.field = (name) => root.querySelector('[data-field="' + name + '"]');
+      this.field('how').textContent = how;
+      this.samples = []; // [arrivalMs, latencyMs], oldest first
+      this.series = []; // p50 per second for the chart, null where nothing arrived
+      this.secondLatencies = [];
+      this.lastTs = new Map(); // channel -> highest ts seen
+      this.tickerRows = new Map();
+      this.postCells = new Map();
+      this.transport = null;
+      this.stats = {
+        state: 'connecting', events: 0, requests: 0, bytes: 0, p50: null, p99: null, reconnects: 0, gaps: 0,
+        gapChannels: [], outOfOrder: 0, actionsOk: 0, actionsFailed: 0, cursor: null, lastEventAt: null,
+        posts: {}, tickers: {}, perChannel: {}, // perChannel: events received per channel, snapshots included
+      };
+      this.everLive = false;
+      fanfareStats.panels[key] = this.stats;
+      this.field('gap').addEventListener('click', () => { this.field('gap').hidden = true; });
+      this.buildPosts();
+    }
+
+    buildPosts() {
+      const body = this.root.querySelector('table.posts tbody');
+      POSTS.forEach((post) => {
+        this.stats.posts[post] = { claps: null, likes: null };
+        const row = document.createElement('tr');
+        row.dataset.post = post;
+        row.innerHTML = '<td class="post"></td><td class="num" data-count="claps">–</td>' +
+          '<td><button type="button" data-action="clap">Clap</button></td>' +
+          '<td class="num" data-count="likes">–</td>' +
+          '<td><button type="button" data-action="like" class="like"></button></td>';
+        row.querySelector('.post').textContent = post;
+        row.querySelector('[data-action="clap"]').addEventListener('click', () => this.act('clap', post));
+        row.querySelector('[data-action="like"]').addEventListener('click', () => this.act('like', post));
+        this.postCells.set(post, {
+          claps: row.querySelector('[data-count="claps"]'),
+          likes: row.querySelector('[data-count="likes"]'),
+          likeButton: row.querySelector('[data-action="like"]'),
+        });
+        body.appendChild(row);
+      });
+      this.renderLikeButtons();
+    }
+
+    renderLikeButtons() {
+      this.postCells.forEach((cells, post) => {
+        const on = likes.has(post);
+        cells.likeButton.textContent = on ? '♥ Liked' : '♡ Like';
+        cells.likeButton.classList.toggle('on', on);
+        cells.likeButton.title = on ? 'unlike (DELETE)' : 'like (PUT)';
+      });
+    }
+
+    act(kind, post) {
+      const liking = !likes.has(post);
+      const action = kind === 'clap' ? this.transport.clap(post) : this.transport.like(post, liking);
+      action.then(() => {
+        this.stats.actionsOk++;
+        if (kind === 'like') {
+          if (liking) likes.add(post); else likes.delete(post);
+          saveLikes();
+          panels.forEach((p) => p.renderLikeButtons());
+        }
+        this.notice((kind === 'clap' ? 'clap on ' : liking ? 'like on ' : 'unlike on ') + post + ' recorded');
+      }, (e) => {
+        this.stats.actionsFailed++;
+        this.notice(kind + ' on ' + post + ' refused: ' + e.message, true);
+      });
+    }
+
+    notice(text, bad) {
+      const el = this.field('notice');
+      el.textContent = text;
+      el.classList.toggle('bad', Boolean(bad));
+    }
+
+    connected() {
+      if (this.stats.state !== 'live') {
+        if (this.everLive) this.stats.reconnects++;
+        this.everLive = true;
+        this.setState('live');
+      }
+    }
+
+    down(reason) {
+      this.setState('down', reason);
+    }
+
+    setState(state, reason) {
+      this.stats.state = state;
+      const el = this.field('state');
+      el.textContent = state === 'down' ? 'reconnecting' : state;
+      el.className = 'state ' + state;
+      el.title = reason ? String(reason) : '';
+    }
+
+    addBytes(n) {
+      this.stats.bytes += n;
+    }
+
+    /** An event envelope, from any transport. */
+    onEvent(env) {
+      const now = Date.now();
+      this.stats.events++;
+      this.stats.lastEventAt = now;
+      const channel = String(env.channel);
+      const known = this.lastTs.has(channel);
+      if (!known && this.lastTs.size >= MAX_CHANNELS) return; // counted in events, not shown
+      this.stats.perChannel[channel] = (this.stats.perChannel[channel] || 0) + 1;
+      const previous = this.lastTs.get(channel);
+      if (!env.snapshot && typeof env.ts === 'number') {
+        const latency = now - env.ts;
+        this.samples.push([now, latency]);
+        if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
+        this.secondLatencies.push(latency);
+        // Within one channel, Kafka keeps order: a smaller timestamp than one already seen means disorder.
+        if (previous !== undefined && env.ts < previous) this.stats.outOfOrder++;
+      }
+      const ts = typeof env.ts === 'number' ? env.ts : 0;
+      if (previous === undefined || ts > previous) this.lastTs.set(channel, ts);
+
+      const slash = channel.indexOf('/');
+      const stream = channel.slice(0, slash);
+      const key = channel.slice(slash + 1);
+      const data = env.data;
+      if (data === null || typeof data !== 'object') return;
+      if (stream === 'ticker') this.showQuote(key, data);
+      // Each totals channel is authoritative for its own count only: the two channels are not ordered together.
+      else if (stream === 'claps' && typeof data.claps === 'number') this.showCount(key, 'claps', data.claps);
+      else if (stream === 'likes' && typeof data.likes === 'number') this.showCount(key, 'likes', data.likes);
+    }
+
+    onGap(channels, why) {
+      this.stats.gaps++;
+      this.stats.gapChannels = (channels || []).slice(0, 32);
+      const flag = this.field('gap');
+      flag.hidden = false;
+      flag.title = (why || 'the gateway could not resume without loss') +
+        (channels && channels.length ? ': ' + channels.join(', ') : '') + ' (at ' +
+        new Date().toLocaleTimeString() + '); click to clear';
+    }
+
+    showCount(post, kind, value) {
+      const cells = this.postCells.get(post);
+      if (!cells) return;
+      this.stats.posts[post][kind] = value;
+      const cell = cells[kind];
+      const old = Number(cell.textContent);
+      cell.textContent = String(value);
+      if (!Number.isNaN(old) && old !== value) flash(cell, value > old);
+    }
+
+    showQuote(symbol, q) {
+      let row = this.tickerRows.get(symbol);
+      if (!row) row = this.addTickerRow(symbol);
+      const previous = this.stats.tickers[symbol];
+      this.stats.tickers[symbol] = { last: q.last, bid: q.bid, ask: q.ask, changePct: q.changePct };
+      row.cells[1].textContent = formatPrice(q.last);
+      row.cells[2].textContent = formatPrice(q.bid);
+      row.cells[3].textContent = formatPrice(q.ask);
+      const pct = typeof q.changePct === 'number' ? q.changePct : null;
+      row.cells[4].textContent = pct === null ? '–' : (pct > 0 ? '+' : '') + pct.toFixed(2);
+      row.cells[4].className = 'num ' + (pct > 0 ? 'pos' : pct < 0 ? 'neg' : '');
+      row.cells[5].textContent = typeof q.volume === 'number' ? formatCount(q.volume) : '–';
+      if (previous && typeof previous.last === 'number' && typeof q.last === 'number' && q.last !== previous.last) {
+        flash(row.cells[1], q.last > previous.last);
+      }
+    }
+
+    addTickerRow(symbol) {
+      const body = this.root.querySelector('table.ticker tbody');
+      const row = document.createElement('tr');
+      row.dataset.symbol = symbol;
+      for (let i = 0; i < 6; i++) row.appendChild(document.createElement('td'));
+      row.cells[0].textContent = symbol;
+      for (let i = 1; i < 6; i++) row.cells[i].className = 'num';
+      row.cells[5].classList.add('vol');
+      const after = Array.from(this.tickerRows.keys()).filter((s) => s > symbol).sort()[0];
+      body.insertBefore(row, after ? this.tickerRows.get(after) : null);
+      this.tickerRows.set(symbol, row);
+      return row;
+    }
+
+    /** Every 500 ms: the figures. */
+    render(now) {
+      const cutoff = now - LATENCY_WINDOW_MS;
+      let drop = 0;
+      while (drop < this.samples.length && this.samples[drop][0] < cutoff) drop++;
+      if (drop) this.samples.splice(0, drop);
+      const sorted = this.samples.map((s) => s[1]).sort((a, b) => a - b);
+      this.stats.p50 = percentile(sorted, 0.5);
+      this.stats.p99 = percentile(sorted, 0.99);
+      const s = this.stats;
+      const set = (name, text) => { this.root.querySelector('[data-stat="' + name + '"]').textContent = text; };
+      set('events', formatCount(s.events));
+      set('requests', formatCount(s.requests));
+      set('bytes', formatBytes(s.bytes));
+      set('p50', formatMs(s.p50));
+      set('p99', formatMs(s.p99));
+      set('reconnects', String(s.reconnects));
+      set('gaps', String(s.gaps));
+      set('outOfOrder', String(s.outOfOrder));
+    }
+
+    /** Every second: one chart point, the median latency of what arrived in that second. */
+    tickChart() {
+      const values = this.secondLatencies.sort((a, b) => a - b);
+      this.series.push(values.length ? percentile(values, 0.5) : null);
+      if (this.series.length > CHART_POINTS) this.series.shift();
+      this.secondLatencies = [];
+    }
+  }
+
+  function flash(el, up) {
+    el.classList.remove('flash-up', 'flash-down');
+    void el.offsetWidth; // restart the animation
+    el.classList.add(up ? 'flash-up' : 'flash-down');
+  }
+
+  // ---------------------------------------------------------------- HTTP actions (short poll, long poll, SSE)
+
+  const httpActions = {
+    clap(panel, post) {
+      return request(panel, 'POST', '/claps/' + encodeURIComponent(post), { user: USER, count: 1 },
+        ACTION_TIMEOUT_MS);
+    },
+    like(panel, post, on) {
+      return request(panel, on ? 'PUT' : 'DELETE', '/likes/' + encodeURIComponent(post), { user: USER },
+        ACTION_TIMEOUT_MS);
+    },
+  };
+
+  // ---------------------------------------------------------------- short and long polling
+
+  /**
+   * Polls in a loop, keeping the cursor across failures so a restart of the gateway loses nothing. Short polling
+   * waits `intervalMs` between answers; long polling asks again at once, the gateway parks the request.
+   */
+  class Poller {
+    constructor(panel, path, extraParams, intervalMs, timeoutMs) {
+      this.panel = panel;
+      this.path = path;
+      this.extraParams = extraParams;
+      this.intervalMs = intervalMs;
+      this.timeoutMs = timeoutMs;
+      this.cursor = null;
+      this.failures = 0;
+      this.timer = null;
+      this.inFlight = false;
+    }
+
+    start() {
+      this.poll();
+    }
+
+    setInterval(ms) {
+      this.intervalMs = ms;
+      // Apply a shorter interval now rather than after the wait already scheduled.
+      if (this.timer !== null && !this.inFlight) {
+        clearTimeout(this.timer);
+        this.schedule(0);
+      }
+    }
+
+    schedule(ms) {
+      this.timer = setTimeout(() => { this.timer = null; this.poll(); }, ms);
+    }
+
+    async poll() {
+      this.inFlight = true;
+      let next;
+      try {
+        const body = await request(this.panel, 'GET', this.path + '?' + query(this.cursor, this.extraParams), undefined,
+          this.timeoutMs);
+        this.failures = 0;
+        this.panel.connected();
+        if (body.gap) this.panel.onGap(body.gapChannels);
+        (body.events || []).forEach((env) => this.panel.onEvent(env));
+        if (body.cursor) this.cursor = this.panel.stats.cursor = body.cursor;
+        next = body.more ? 0 : this.intervalMs;
+      } catch (e) {
+        if (e.code === 'bad_cursor') {
+          // The gateway does not know this cursor (e.g. its data was wiped): start over, and say so.
+          this.cursor = this.panel.stats.cursor = null;
+          this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
+          next = 0;
+        } else {
+          this.failures++;
+          this.panel.down(e.message);
+          next = backoffMs(this.failures);
+        }
+      } finally {
+        this.inFlight = false;
+      }
+      this.schedule(next);
+    }
+
+    clap(post) { return httpActions.clap(this.panel, post); }
+
+    like(post, on) { return httpActions.like(this.panel, post, on); }
+  }
+
+  function shortPollControls(panel, poller) {
+    const box = panel.field('controls');
+    box.innerHTML = '<label>interval <input type="range" min="100" max="5000" step="100" data-field="interval">' +
+      ' <output data-field="interval-out"></output></label>';
+    const input = box.querySelector('input');
+    const out = box.querySelector('output');
+    const show = () => {
+      const ms = Number(input.value);
+      out.textContent = (ms / 1000).toFixed(1) + ' s';
+      panel.field('how').textContent = 'GET /poll every ' + (ms / 1000).toFixed(1) + ' s, answered at once';
+    };
+    input.value = String(poller.intervalMs);
+    show();
+    input.addEventListener('input', () => { show(); poller.setInterval(Number(input.value)); });
+  }
+
+  // ---------------------------------------------------------------- Server-Sent Events
+
+  /**
+   * EventSource reconnects by itself after a dropped connection and sends Last-Event-ID. It gives up only when the
+   * gateway answers with an error status; then this opens a new one with ?cursor=, after checking the cursor is
+   * still accepted (EventSource cannot show the status, so a refused cursor would otherwise loop).
+   */
+  class SseTransport {
+    constructor(panel) {
+      this.panel = panel;
+      this.cursor = null;
+      this.failures = 0;
+      this.source = null;
+    }
+
+    start() {
+      this.open();
+    }
+
+    open() {
+      const source = new EventSource('/sse?' + query(this.cursor));
+      this.source = source;
+      source.onopen = () => {
+        this.failures = 0;
+        this.panel.stats.requests++;
+        this.panel.connected();
+      };
+      source.onmessage = (e) => {
+        this.count(e, 'message');
+        const env = JSON.parse(e.data);
+        this.remember(e.lastEventId || env.cursor);
+        this.panel.onEvent(env);
+      };
+      source.addEventListener('gap', (e) => {
+        this.count(e, 'gap');
+        const gap = JSON.parse(e.data);
+        this.remember(e.lastEventId || gap.cursor);
+        this.panel.onGap(gap.channels);
+      });
+      source.addEventListener('disconnect', (e) => {
+        this.count(e, 'disconnect');
+        const why = JSON.parse(e.data);
+        this.panel.notice('gateway closed the stream (' + why.reason + '); resuming from the last event');
+      });
+      source.onerror = () => {
+        if (source.readyState === EventSource.CLOSED) {
+          source.close();
+          this.failures++;
+          this.panel.down('the gateway refused the stream');
+          setTimeout(() => this.reopen(), backoffMs(this.failures));
+        } else {
+          this.panel.down('connection lost; the browser retries with Last-Event-ID');
+        }
+      };
+    }
+
+    async reopen() {
+      if (this.cursor) {
+        try {
+          await request(this.panel, 'GET', '/poll?' + query(this.cursor, { limit: 1 }), undefined, REQUEST_TIMEOUT_MS);
+        } catch (e) {
+          if (e.code === 'bad_cursor') {
+            this.cursor = this.panel.stats.cursor = null;
+            this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
+          }
+        }
+      }
+      this.open();
+    }
+
+    remember(cursor) {
+      if (cursor) this.cursor = this.panel.stats.cursor = cursor;
+    }
+
+    /** The event's share of the stream: its text plus the field names and line ends around it. */
+    count(e, type) {
+      const framing = (type === 'message' ? 0 : 8 + type.length) + (e.lastEventId ? 5 + e.lastEventId.length : 0) + 8;
+      this.panel.addBytes(utf8Length(e.data) + framing);
+    }
+
+    clap(post) { return httpActions.clap(this.panel, post); }
+
+    like(post, on) { return httpActions.like(this.panel, post, on); }
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+
+  /**
+   * One socket: subscribes after it opens (with the cursor when it has one), sends claps and likes as messages and
+   * matches each answer to its request by id. On close it reopens and subscribes again from its cursor.
+   */
+  class WsTransport {
+    constructor(panel) {
+      this.panel = panel;
+      this.cursor = null;
+      this.failures = 0;
+      this.socket = null;
+      this.nextId = 1;
+      this.pending = new Map(); // id -> {resolve, reject, timer, subscribe}
+    }
+
+    start() {
+      this.open();
+    }
+
+    open() {
+      const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+      this.socket = socket;
+      socket.onopen = () => {
+        this.failures = 0;
+        this.panel.stats.requests++; // the upgrade request
+        this.panel.connected();
+        this.subscribe();
+      };
+      socket.onmessage = (e) => {
+        this.panel.addBytes(utf8Length(e.data));
+        this.onMessage(JSON.parse(e.data));
+      };
+      socket.onclose = (e) => {
+        this.pending.forEach((p) => { clearTimeout(p.timer); p.reject(new Error('socket closed')); });
+        this.pending.clear();
+        this.failures++;
+        this.panel.down('closed with ' + e.code + (e.reason ? ' ' + e.reason : ''));
+        setTimeout(() => this.open(), backoffMs(this.failures));
+      };
+      // An error is always followed by close, which does the work.
+      socket.onerror = () => {};
+    }
+
+    subscribe() {
+      const message = { type: 'subscribe', channels: CHANNELS };
+      if (this.cursor) message.cursor = this.cursor;
+      const hadCursor = Boolean(this.cursor);
+      this.send(message, true).then((ack) => {
+        // Without a cursor of our own, the connection's position is where we stand now.
+        if (!hadCursor && !this.cursor && ack.cursor) this.remember(ack.cursor);
+      }, (e) => {
+        if (e.code === 'bad_cursor') {
+          this.cursor = this.panel.stats.cursor = null;
+          this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
+          if (this.socket && this.socket.readyState === WebSocket.OPEN) this.subscribe();
+        } else {
+          this.panel.notice('subscribe refused: ' + e.message, true);
+        }
+      });
+    }
+
+    onMessage(msg) {
+      switch (msg.type) {
+        case 'event':
+          this.remember(msg.cursor);
+          this.panel.onEvent(msg);
+          break;
+        case 'gap':
+          this.remember(msg.cursor);
+          this.panel.onGap(msg.channels);
+          break;
+        case 'ack':
+        case 'error': {
+          const waiting = this.pending.get(msg.id);
+          if (!waiting) {
+            if (msg.type === 'error') this.panel.notice('gateway: ' + (msg.message || msg.code), true);
+            return;
+          }
+          this.pending.delete(msg.id);
+          clearTimeout(waiting.timer);
+          if (msg.type === 'ack') {
+            waiting.resolve(msg);
+          } else {
+            const error = new Error((msg.code || 'error') + (msg.message ? ': ' + msg.message : ''));
+            error.code = msg.code;
+            waiting.reject(error);
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+
+    remember(cursor) {
+      if (cursor) this.cursor = this.panel.stats.cursor = cursor;
+    }
+
+    send(message, isSubscribe) {
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+        return Promise.reject(new Error('not connected'));
+      }
+      const id = (isSubscribe ? 's' : 'a') + this.nextId++;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          reject(new Error('no answer within ' + ACTION_TIMEOUT_MS / 1000 + ' s'));
+        }, ACTION_TIMEOUT_MS);
+        this.pending.set(id, { resolve, reject, timer });
+        this.socket.send(JSON.stringify(Object.assign({}, message, { id })));
+      });
+    }
+
+    clap(post) {
+      return this.send({ type: 'clap', post, user: USER, count: 1 });
+    }
+
+    like(post, on) {
+      return this.send({ type: 'like', post, user: USER, like: on });
+    }
+  }
+
+  // ---------------------------------------------------------------- the shared chart
+
+  function drawChart(canvas, panels) {
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+    }
+    const g = canvas.getContext('2d');
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.clearRect(0, 0, width, height);
+
+    const left = 52;
+    const right = 10;
+    const top = 8;
+    const bottom = 20;
+    const plotW = width - left - right;
+    const plotH = height - top - bottom;
+    let max = 0;
+    panels.forEach((p) => p.series.forEach((v) => { if (v !== null && v > max) max = v; }));
+    const yMax = niceCeiling(Math.max(max, 10));
+
+    g.font = '11px system-ui, sans-serif';
+    g.fillStyle = '#667085';
+    g.strokeStyle = '#e4e7ec';
+    g.lineWidth = 1;
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    for (let i = 0; i <= 4; i++) {
+      const value = (yMax * i) / 4;
+      const y = top + plotH - (plotH * i) / 4;
+      g.beginPath();
+      g.moveTo(left, Math.round(y) + 0.5);
+      g.lineTo(left + plotW, Math.round(y) + 0.5);
+      g.stroke();
+      g.fillText(formatMs(value), left - 6, y);
+    }
+    g.textAlign = 'center';
+    g.textBaseline = 'top';
+    for (let s = 0; s <= CHART_POINTS; s += 30) {
+      const x = left + plotW - (plotW * s) / CHART_POINTS;
+      g.fillText(s === 0 ? 'now' : '−' + s + ' s', x, top + plotH + 5);
+    }
+
+    const step = plotW / (CHART_POINTS - 1);
+    panels.forEach((p) => {
+      g.strokeStyle = p.color;
+      g.lineWidth = 2;
+      g.beginPath();
+      let drawing = false;
+      const offset = CHART_POINTS - p.series.length;
+      p.series.forEach((v, i) => {
+        if (v === null) { drawing = false; return; }
+        const x = left + (offset + i) * step;
+        const y = top + plotH - (plotH * Math.max(0, Math.min(v, yMax))) / yMax;
+        if (drawing) g.lineTo(x, y); else g.moveTo(x, y);
+        drawing = true;
+      });
+      g.stroke();
+    });
+  }
+
+  /** 1, 2 or 5 times a power of ten, at least `v`: round numbers on the axis. */
+  function niceCeiling(v) {
+    const power = Math.pow(10, Math.floor(Math.log10(v)));
+    for (const m of [1, 2, 5, 10]) if (m * power >= v) return m * power;
+    return 10 * power;
+  }
+
+  function buildLegend(panels) {
+    const legend = document.getElementById('legend');
+    panels.forEach((p) => {
+      const item = document.createElement('li');
+      item.innerHTML = '<span class="swatch"></span><span class="name"></span> <span class="value"></span>';
+      item.querySelector('.swatch').style.background = p.color;
+      item.querySelector('.name').textContent = p.root.querySelector('.title').textContent;
+      p.legendValue = item.querySelector('.value');
+      legend.appendChild(item);
+    });
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  const container = document.getElementById('panels');
+  document.getElementById('user-id').textContent = USER;
+
+  const poll = new Panel('poll', 'Short polling', '', '#d97706');
+  const longpoll = new Panel('longpoll', 'Long polling',
+    'GET /longpoll, parked until an event arrives (up to ' + LONGPOLL_TIMEOUT_S + ' s)', '#7c3aed');
+  const sse = new Panel('sse', 'Server-Sent Events', 'EventSource on GET /sse, one stream, resumes with Last-Event-ID',
+    '#0891b2');
+  const ws = new Panel('ws', 'WebSocket', 'one socket on /ws; claps and likes go over it too', '#16a34a');
+  const panels = [poll, longpoll, sse, ws];
+
+  poll.transport = new Poller(poll, '/poll', { limit: 100 }, 1000, REQUEST_TIMEOUT_MS);
+  longpoll.transport = new Poller(longpoll, '/longpoll', { timeout: LONGPOLL_TIMEOUT_S }, 0,
+    (LONGPOLL_TIMEOUT_S + 10) * 1000);
+  sse.transport = new SseTransport(sse);
+  ws.transport = new WsTransport(ws);
+  shortPollControls(poll, poll.transport);
+
+  panels.forEach((p) => container.appendChild(p.root));
+  buildLegend(panels);
+  const canvas = document.getElementById('latency-chart');
+
+  setInterval(() => {
+    const now = Date.now();
+    panels.forEach((p) => {
+      p.render(now);
+      p.legendValue.textContent = 'p50 ' + formatMs(p.stats.p50);
+    });
+  }, 500);
+  setInterval(() => {
+    panels.forEach((p) => p.tickChart());
+    drawChart(canvas, panels);
+  }, 1000);
+  window.addEventListener('resize', () => drawChart(canvas, panels));
+  drawChart(canvas, panels);
+
+  panels.forEach((p) => p.transport.start());
+  fanfareStats.ready = true;
+}());

@@ -1,0 +1,195 @@
+package dev.fanfare.gateway.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardTest {
+
+    private static List<ChannelName> channels(String... names) {
+        return java.util.Arrays.stream(names).map(ChannelName::parse).toList();
+    }
+
+    @Test
+    void deliversLiveEventsInOrderToSubscribersOfTheChannelOnly() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var a = new HubFixture.Recorder();
+            var b = new HubFixture.Recorder();
+            f.shard().subscribe(a, channels("ticker/A"), null);
+            f.shard().subscribe(b, channels("ticker/B"), null);
+            f.publish("ticker/A", "1");
+            f.publish("ticker/B", "2");
+            f.publish("ticker/A", "3");
+            assertEquals(List.of("ticker/A 1", "ticker/A 3"), a.data);
+            assertEquals(List.of("ticker/B 2"), b.data);
+        }
+    }
+
+    @Test
+    void wildcardGetsEveryKeyOnceEvenWhenAKeyChannelIsAlsoNamed() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/A", "ticker/*"), null);
+            f.publish("ticker/A", "1");
+            f.publish("ticker/B", "2");
+            f.publish("claps/p", "3");
+            assertEquals(List.of("ticker/A 1", "ticker/B 2"), s.data);
+        }
+    }
+
+    @Test
+    void subscribingWithoutCursorSendsLatestEventOfEachChannelAsSnapshot() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            f.publish("ticker/A", "1");
+            f.publish("ticker/A", "2");
+            f.publish("ticker/B", "3");
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/*"), null);
+            assertEquals(2, s.data.size());
+            assertTrue(s.data.containsAll(List.of("snapshot ticker/A 2", "snapshot ticker/B 3")), s.data.toString());
+        }
+    }
+
+    @Test
+    void resumesFromCursorWithoutGapOrDuplicate() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var first = new HubFixture.Recorder();
+            f.shard().subscribe(first, channels("ticker/A", "claps/p"), null);
+            f.publish("ticker/A", "1");
+            f.publish("claps/p", "2");
+            String cursor = first.lastCursor();
+            f.shard().remove(first);
+            f.publish("ticker/A", "3");
+            f.publish("ticker/Z", "99");
+            f.publish("claps/p", "4");
+
+            var again = new HubFixture.Recorder();
+            f.shard().subscribe(again, channels("ticker/A", "claps/p"), f.hub.cursors().decode(cursor));
+            f.publish("ticker/A", "5");
+            assertEquals(List.of("ticker/A 3", "claps/p 4", "ticker/A 5"), again.data);
+            assertTrue(again.gaps.isEmpty());
+        }
+    }
+
+    @Test
+    void cursorOlderThanTheRingGetsAnExplicitGapThenWhatIsRetained() {
+        try (HubFixture f = new HubFixture(new RingLimits(1 << 20, 1000, 2, 100))) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/A"), null);
+            f.publish("ticker/A", "1");
+            String cursor = s.lastCursor();
+            f.shard().remove(s);
+            for (int i = 2; i <= 5; i++) {
+                f.publish("ticker/A", Integer.toString(i));
+            }
+            var late = new HubFixture.Recorder();
+            f.shard().subscribe(late, channels("ticker/A"), f.hub.cursors().decode(cursor));
+            assertEquals(List.of("[ticker/A]"), late.gaps);
+            assertEquals(List.of("ticker/A 4", "ticker/A 5"), late.data);
+
+            // Resuming from the gap's own cursor is complete: no second gap.
+            var fromGap = new HubFixture.Recorder();
+            f.shard().subscribe(fromGap, channels("ticker/A"), f.hub.cursors().decode(late.cursors.get(0)));
+            assertTrue(fromGap.gaps.isEmpty());
+            assertEquals(List.of("ticker/A 4", "ticker/A 5"), fromGap.data);
+        }
+    }
+
+    @Test
+    void cursorOfARecreatedTopicGetsAGap() {
+        String oldCursor;
+        try (HubFixture before = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            before.shard().subscribe(s, channels("ticker/A"), null);
+            before.publish("ticker/A", "1");
+            oldCursor = s.lastCursor();
+        }
+        try (HubFixture after = new HubFixture(RingLimits.DEFAULT, java.util.UUID.randomUUID())) {
+            after.publish("ticker/A", "100");
+            var s = new HubFixture.Recorder();
+            after.shard().subscribe(s, channels("ticker/A"), after.hub.cursors().decode(oldCursor));
+            assertEquals(List.of("[ticker/A]"), s.gaps);
+            assertEquals(List.of("ticker/A 100"), s.data);
+        }
+    }
+
+    @Test
+    void subscriberAheadOfTheNodeSkipsWhatItHasAndItsCursorNeverGoesBack() {
+        String aheadCursor;
+        try (HubFixture ahead = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            ahead.shard().subscribe(s, channels("ticker/A", "claps/p"), null);
+            ahead.publish("ticker/A", "1");
+            ahead.publish("ticker/A", "2");
+            ahead.publish("claps/p", "101");
+            aheadCursor = s.lastCursor();
+        }
+        try (HubFixture behind = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            long[] from = behind.hub.cursors().decode(aheadCursor);
+            behind.shard().subscribe(s, channels("ticker/A", "claps/p"), from);
+            behind.publish("ticker/A", "1");
+            behind.publish("ticker/A", "2");
+            behind.publish("ticker/A", "3");
+            assertEquals(List.of("ticker/A 3"), s.data);
+            long[] got = behind.hub.cursors().decode(s.lastCursor());
+            assertTrue(Cursors.covers(got, from), "cursor went back");
+            behind.publish("claps/p", "101");
+            behind.publish("claps/p", "102");
+            assertEquals(List.of("ticker/A 3", "claps/p 102"), s.data);
+        }
+    }
+
+    @Test
+    void slowSubscriberThatDeclinesABatchIsSkippedWithoutHarmingOthers() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var slow = new HubFixture.Recorder();
+            var fine = new HubFixture.Recorder();
+            f.shard().subscribe(slow, channels("ticker/A"), null);
+            f.shard().subscribe(fine, channels("ticker/A"), null);
+            slow.acceptBatches = false;
+            f.publish("ticker/A", "1");
+            assertEquals(List.of(), slow.data);
+            assertEquals(List.of("ticker/A 1"), fine.data);
+        }
+    }
+
+    @Test
+    void catchUpHonoursTheLimitAndSaysMoreRemain() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/A"), null);
+            String start = f.shard().cursorOf(s);
+            for (int i = 0; i < 5; i++) {
+                f.publish("ticker/A", Integer.toString(i));
+            }
+            try (CatchUp c = f.shard().catchUp(channels("ticker/A"), f.hub.cursors().decode(start), null, 3)) {
+                assertEquals(3, c.items().size());
+                assertTrue(c.more());
+                try (CatchUp rest = f.shard().catchUp(channels("ticker/A"), c.position(), null, 3)) {
+                    assertEquals(2, rest.items().size());
+                    assertTrue(!rest.more());
+                    assertEquals("4", new String(rest.items().get(1).event().data()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void removedSubscriberGetsNothingAndCountsDown() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/A", "ticker/B"), null);
+            assertEquals(1, f.shard().subscribers());
+            f.shard().remove(s);
+            f.shard().remove(s);
+            assertEquals(0, f.shard().subscribers());
+            f.publish("ticker/A", "1");
+            assertTrue(s.data.isEmpty());
+            assertNull(s.ahead);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.fanfare.gateway.transport;
+
+import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.RingLimits;
+import dev.fanfare.gateway.core.StreamLayout;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The gateway's real HTTP pipeline on {@link EmbeddedChannel}s (two connections), over a hub with
+ * one shard per connection's loop. Kafka is out of the picture: records go to the hub directly.
+ */
+final class EmbeddedGateway implements AutoCloseable {
+
+    /** One client connection. */
+    final class Conn {
+        final EmbeddedChannel channel = new EmbeddedChannel();
+
+        void request(String raw) {
+            channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+            channel.runPendingTasks();
+        }
+
+        /** Everything written to the socket since the last call, as text. */
+        String output() {
+            StringBuilder b = new StringBuilder();
+            for (Object o; (o = channel.readOutbound()) != null; ) {
+                ByteBuf buf = (ByteBuf) o;
+                b.append(buf.toString(StandardCharsets.UTF_8));
+                buf.release();
+            }
+            return b.toString();
+        }
+    }
+
+    final StreamLayout layout = StreamLayout.of(List.of("ticker", "demo"), List.of("t", "d"),
+            List.of(UUID.randomUUID(), UUID.randomUUID()), List.of(2, 1));
+    final Conn a = new Conn();
+    final Conn b = new Conn();
+    final FanoutHub hub;
+    private final long[] next = new long[3];
+
+    EmbeddedGateway(GatewayConfig config) {
+        hub = new FanoutHub(layout, RingLimits.DEFAULT, new long[3], List.of(a.channel.eventLoop(), b.channel.eventLoop()),
+                PooledByteBufAllocator.DEFAULT);
+        GatewayServices services = new GatewayServices(config, hub,
+                new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), null, null,
+                StaticFiles.load("web"), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        GatewayInitializer init = new GatewayInitializer(services, List.of());
+        init.configure(a.channel.pipeline());
+        init.configure(b.channel.pipeline());
+    }
+
+    EmbeddedGateway() {
+        this(GatewayConfig.defaults());
+    }
+
+    /** Feeds one record to the hub as the Kafka source would, and runs both loops' tasks. */
+    void publish(String stream, String key, String json) {
+        StreamLayout.Stream s = layout.stream(stream);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        int p = StreamLayout.partitionOf(k, s.partitions());
+        hub.ingest(List.of(new FanoutHub.Incoming(s.index(), p, next[s.global(p)]++, 42, k,
+                json.getBytes(StandardCharsets.UTF_8))));
+        a.channel.runPendingTasks();
+        b.channel.runPendingTasks();
+    }
+
+    @Override
+    public void close() {
+        a.channel.finishAndReleaseAll();
+        b.channel.finishAndReleaseAll();
+        hub.close();
+    }
+
+    static List<String> lines(String text, String prefix) {
+        List<String> out = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (l.startsWith(prefix)) {
+                out.add(l.substring(prefix.length()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.fanfare.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanfare.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+
+class HttpRouterTest {
+
+    private static void assertError(String response, String status, String code) {
+        assertTrue(response.startsWith("HTTP/1.1 " + status), response);
+        assertTrue(response.contains("content-type: application/json"), response);
+        assertTrue(response.contains("{\"error\":\"" + code + "\",\"message\":\""), response);
+        assertTrue(!response.contains("at dev.fanfare") && !response.contains("Exception"), "no stack trace: " + response);
+    }
+
+    @Test
+    void unknownPathIsA404WithJsonReason() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /nope HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "404", "not_found");
+        }
+    }
+
+    @Test
+    void wrongMethodIsA405() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("POST /poll?channel=ticker/A HTTP/1.1\r\ncontent-length: 0\r\n\r\n");
+            assertError(g.a.output(), "405", "method_not_allowed");
+        }
+    }
+
+    @Test
+    void badChannelsAndCursorsAre400s() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /poll HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "missing_channel");
+            g.a.request("GET /poll?channel=ticker HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "bad_channel");
+            g.a.request("GET /poll?channel=ticker/A%20B HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "bad_channel");
+            g.a.request("GET /poll?channel=ticker/A&cursor=AAAAAAAAAA HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "bad_cursor");
+            g.a.request("GET /poll?channel=ticker/A&limit=0 HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "bad_parameter");
+            g.a.request("GET /poll?" + "channel=ticker/A&".repeat(33) + " HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "400", "too_many_channels");
+        }
+    }
+
+    @Test
+    void overlongUriIsA414AndOversizedHeadersA431() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /poll?channel=" + "x".repeat(5000) + " HTTP/1.1\r\n\r\n");
+            assertError(g.a.output(), "414", "uri_too_long");
+        }
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nx-big: " + "y".repeat(9000) + "\r\n\r\n");
+            assertError(g.a.output(), "431", "headers_too_large");
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitIsA413() {
+        GatewayConfig c = GatewayConfig.defaults().toBuilder().maxBodyBytes(1024).build();
+        try (EmbeddedGateway g = new EmbeddedGateway(c)) {
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-length: 2000\r\n\r\n" + "z".repeat(2000));
+            assertError(g.a.output(), "413", "too_large");
+        }
+    }
+
+    @Test
+    void publishingToAWildcardOrWithoutBodyIsA400BeforeKafkaIsAsked() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("POST /publish/demo/* HTTP/1.1\r\ncontent-length: 1\r\n\r\n1");
+            assertError(g.a.output(), "400", "bad_channel");
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-length: 0\r\n\r\n");
+            assertError(g.a.output(), "400", "missing_body");
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-type: application/json\r\ncontent-length: 5\r\n\r\n{\"a\":");
+            assertError(g.a.output(), "400", "bad_json");
+        }
+    }
+
+    @Test
+    void pollAnswersSnapshotsThenEventsAfterTheCursor() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.publish("ticker", "A", "1");
+            g.publish("ticker", "A", "2");
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            String first = g.a.output();
+            assertTrue(first.contains("{\"events\":[{\"channel\":\"ticker/A\""), first);
+            assertTrue(first.contains("\"data\":2,\"snapshot\":true}],\"cursor\":\""), first);
+            String cursor = first.substring(first.indexOf("],\"cursor\":\"") + 12);
+            cursor = cursor.substring(0, cursor.indexOf('"'));
+            g.publish("ticker", "A", "3");
+            g.a.request("GET /poll?channel=ticker/A&cursor=" + cursor + " HTTP/1.1\r\n\r\n");
+            String next = g.a.output();
+            assertTrue(next.contains("\"data\":3}],\"cursor\":\"") && !next.contains("\"data\":2"), next);
+            assertTrue(next.contains("\"gap\":false"), next);
+        }
+    }
+
+    @Test
+    void longPollParksUntilAnEventThenAnswers() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            assertTrue(g.a.output().isEmpty(), "nothing retained: the request parks");
+            g.publish("ticker", "A", "{\"v\":7}");
+            String out = g.a.output();
+            assertTrue(out.startsWith("HTTP/1.1 200 OK"), out);
+            assertTrue(out.contains("\"data\":{\"v\":7}}],\"cursor\":\""), out);
+        }
+    }
+
+    @Test
+    void closingAParkedLongPollLeavesTheHub() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            assertTrue(g.hub.shard(g.a.channel.eventLoop()).subscribers() == 1);
+            g.a.channel.close();
+            g.a.channel.runPendingTasks();
+            assertTrue(g.hub.shard(g.a.channel.eventLoop()).subscribers() == 0);
+        }
+    }
+}

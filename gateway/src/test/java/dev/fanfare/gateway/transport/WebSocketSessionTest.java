@@ -1,0 +1,175 @@
+package dev.fanfare.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanfare.gateway.config.GatewayConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WebSocketSessionTest {
+
+    /** A client's view: masks what it sends, decodes what the server wrote. */
+    private static final class Client implements AutoCloseable {
+        final EmbeddedGateway.Conn conn;
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+        final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
+
+        Client(EmbeddedGateway.Conn conn, String query) {
+            this.conn = conn;
+            conn.request("GET /ws" + query + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            String raw = readRaw();
+            assertTrue(raw.startsWith("HTTP/1.1 101 Switching Protocols"), raw);
+            // Frames written right after the handshake (subscribe-at-connect) follow in the same bytes.
+            String frames = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+            if (!frames.isEmpty()) {
+                decoder.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(frames, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        private String readRaw() {
+            StringBuilder b = new StringBuilder();
+            for (Object o; (o = conn.channel.readOutbound()) != null; ) {
+                ByteBuf buf = (ByteBuf) o;
+                b.append(buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+                buf.release();
+            }
+            return b.toString();
+        }
+
+        void send(WebSocketFrame frame) {
+            encoder.writeOutbound(frame);
+            for (Object o; (o = encoder.readOutbound()) != null; ) {
+                conn.channel.writeInbound(o);
+            }
+            conn.channel.runPendingTasks();
+        }
+
+        void send(String text) {
+            send(new TextWebSocketFrame(text));
+        }
+
+        /** Frames the server wrote since the last call. */
+        List<WebSocketFrame> frames() {
+            for (Object o; (o = conn.channel.readOutbound()) != null; ) {
+                decoder.writeInbound(o);
+            }
+            List<WebSocketFrame> out = new ArrayList<>();
+            for (Object o; (o = decoder.readInbound()) != null; ) {
+                out.add((WebSocketFrame) o);
+            }
+            return out;
+        }
+
+        List<JsonNode> messages() throws Exception {
+            List<JsonNode> out = new ArrayList<>();
+            for (WebSocketFrame f : frames()) {
+                assertInstanceOf(TextWebSocketFrame.class, f);
+                out.add(Json.MAPPER.readTree(((TextWebSocketFrame) f).text()));
+                f.release();
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            encoder.finishAndReleaseAll();
+            decoder.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void subscribeIsAckedWithACursorThenEventsArriveAsPreFramedText() throws Exception {
+        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/*\"],\"id\":\"s1\"}");
+            JsonNode ack = c.messages().get(0);
+            assertEquals("ack", ack.get("type").asText());
+            assertEquals("s1", ack.get("id").asText());
+            assertTrue(ack.get("cursor").asText().length() > 10);
+
+            String big = "\"" + "x".repeat(70_000) + "\"";
+            g.publish("ticker", "A", "{\"p\":1}");
+            g.publish("ticker", "B", big);
+            List<JsonNode> events = c.messages();
+            assertEquals(2, events.size());
+            assertEquals("event", events.get(0).get("type").asText());
+            assertEquals("ticker/A", events.get(0).get("channel").asText());
+            assertEquals(1, events.get(0).get("data").get("p").asInt());
+            assertEquals(70_000, events.get(1).get("data").asText().length(), "64-bit length header");
+        }
+    }
+
+    @Test
+    void subscribeInTheUrlWithSnapshot() throws Exception {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.publish("ticker", "A", "5");
+            try (Client c = new Client(g.a, "?channel=ticker/A")) {
+                JsonNode snap = c.messages().get(0);
+                assertEquals(5, snap.get("data").asInt());
+                assertTrue(snap.get("snapshot").asBoolean());
+            }
+        }
+    }
+
+    @Test
+    void malformedMessagesGetErrorsAndTheSocketStaysUsable() throws Exception {
+        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+            c.send("{not json");
+            assertEquals("bad_json", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"dance\",\"id\":7}");
+            JsonNode err = c.messages().get(0);
+            assertEquals("bad_message", err.get("code").asText());
+            assertEquals(7, err.get("id").asInt());
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"nope/x\"]}");
+            assertEquals("bad_channel", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/A\"],\"cursor\":\"zz\"}");
+            assertEquals("bad_cursor", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/A\"]}");
+            assertEquals("ack", c.messages().get(0).get("type").asText());
+            g.publish("ticker", "A", "1");
+            assertEquals("event", c.messages().get(0).get("type").asText());
+        }
+    }
+
+    @Test
+    void badChannelInTheUrlClosesWith1008AndAReason() {
+        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "?channel=bad")) {
+            CloseWebSocketFrame close = (CloseWebSocketFrame) c.frames().get(0);
+            assertEquals(1008, close.statusCode());
+            assertTrue(close.reasonText().contains("channel"), close.reasonText());
+            close.release();
+        }
+    }
+
+    @Test
+    void frameOverTheLimitClosesWith1009() {
+        GatewayConfig cfg = GatewayConfig.defaults().toBuilder().maxBodyBytes(1024).build();
+        try (EmbeddedGateway g = new EmbeddedGateway(cfg); Client c = new Client(g.a, "")) {
+            c.send("{\"type\":\"publish\",\"data\":\"" + "x".repeat(2000) + "\"}");
+            CloseWebSocketFrame close = (CloseWebSocketFrame) c.frames().get(0);
+            assertEquals(1009, close.statusCode());
+            close.release();
+        }
+    }
+
+    @Test
+    void unsubscribeStopsEvents() throws Exception {
+        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "?channel=ticker/A")) {
+            c.send("{\"type\":\"unsubscribe\",\"channels\":[\"ticker/A\"],\"id\":1}");
+            assertEquals("ack", c.messages().get(0).get("type").asText());
+            g.publish("ticker", "A", "1");
+            assertTrue(c.messages().isEmpty());
+        }
+    }
+}
