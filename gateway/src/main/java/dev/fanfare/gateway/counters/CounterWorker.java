@@ -425,6 +425,7 @@ public final class CounterWorker implements AutoCloseable {
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Counters.ONE_REQUEST_IN_FLIGHT);
         // A send waits this long for metadata while Kafka is away, holding up the worker, not an event loop.
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
         return properties;

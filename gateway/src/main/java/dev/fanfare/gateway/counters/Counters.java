@@ -25,6 +25,13 @@ public final class Counters implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Counters.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * For the idempotent producers of counters: with several requests in flight, the first batch to a partition
+     * created moments ago can fail (NOT_LEADER_OR_FOLLOWER) while a later one lands; the first then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, fixed after Kafka 4.1). One request
+     * at a time keeps batches in order; later records batch up meanwhile.
+     */
+    static final String ONE_REQUEST_IN_FLIGHT = "1";
 
     private final CounterStore store;
     private final ThreadPoolExecutor requestExecutor;
@@ -133,6 +140,7 @@ public final class Counters implements AutoCloseable {
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(half));
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, half - 1)));
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(half));
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ONE_REQUEST_IN_FLIGHT);
         return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 }

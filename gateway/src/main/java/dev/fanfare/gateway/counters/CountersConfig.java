@@ -8,8 +8,9 @@ import java.util.Objects;
  * Settings of claps and likes (immutable; start from {@link #defaults()}).
  *
  * @param redis {@code redis://host:port} of the counter store, or null to keep counts in memory (one node)
- * @param topicPrefix names the topics: {@code <prefix>.actions} (raw actions), {@code <prefix>.claps} and
- *        {@code <prefix>.likes} (totals), and the worker's consumer group {@code <prefix>-counters}
+ * @param topicPrefix as the gateway's: a topic is the prefix and a name, so {@code fanfare.} names
+ *        {@code fanfare.actions} (raw actions), {@code fanfare.claps} and {@code fanfare.likes} (totals, the
+ *        streams {@code claps} and {@code likes}), and the worker's consumer group {@code fanfare-counters}
  * @param actionsPartitions partitions of the actions topic when it has to be created; the unit of work the
  *        gateway nodes share
  * @param clapCap most claps one user may give one post, in total; also the most claps per request
@@ -44,7 +45,7 @@ public record CountersConfig(URI redis, String topicPrefix, int actionsPartition
 
     /** In-memory store, topics {@code fanfare.*}, cap 50, 50 ms coalescing. */
     public static CountersConfig defaults() {
-        return new CountersConfig(null, "fanfare", 6, 50, Duration.ofMillis(50), 16, 1024, Duration.ofSeconds(10),
+        return new CountersConfig(null, "fanfare.", 6, 50, Duration.ofMillis(50), 16, 1024, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
@@ -84,19 +85,21 @@ public record CountersConfig(URI redis, String topicPrefix, int actionsPartition
     }
 
     public String actionsTopic() {
-        return topicPrefix + ".actions";
+        return topicPrefix + "actions";
     }
 
     public String clapsTopic() {
-        return topicPrefix + ".claps";
+        return topicPrefix + "claps";
     }
 
     public String likesTopic() {
-        return topicPrefix + ".likes";
+        return topicPrefix + "likes";
     }
 
+    /** {@code fanfare-counters} for the prefix {@code fanfare.}: the prefix without its trailing dot. */
     public String groupId() {
-        return topicPrefix + "-counters";
+        String name = topicPrefix.endsWith(".") ? topicPrefix.substring(0, topicPrefix.length() - 1) : topicPrefix;
+        return name + "-counters";
     }
 
     /**

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  * mvn -o -pl gateway -am verify -Dit.test=CounterBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
  *     [-Dfanfare.bench.store=redis|memory] [-Dfanfare.bench.posts=128] [-Dfanfare.bench.seconds=20] \
- *     [-Dfanfare.bench.coalesceMs=50] [-Dfanfare.bench.requestThreads=4]
+ *     [-Dfanfare.bench.coalesceMs=50] [-Dfanfare.bench.requestThreads=16]
  * </pre>
  * Closed loop: one clap in flight per post ({@code posts} in flight in all), so the k-th accepted clap of a post
  * is the k-th in its partition, and "delivered" means a totals record of that post with {@code claps >= k}.
@@ -60,9 +60,8 @@ class CounterBenchmark {
     @Test
     void sustainedClapsEndToEnd() throws Exception {
         TestRedis redis = storeKind.equals("redis") ? TestRedis.start() : null;
-        String prefix = TestKafka.uniqueTopicPrefix();
         CountersConfig defaults = CountersConfig.defaults()
-                .withTopicPrefix(prefix.substring(0, prefix.length() - 1))
+                .withTopicPrefix(TestKafka.uniqueTopicPrefix())
                 .withCoalesceInterval(coalesce)
                 .withRequestThreads(requestThreads);
         CountersConfig config = redis == null ? defaults : defaults.withRedis(redis.uri());

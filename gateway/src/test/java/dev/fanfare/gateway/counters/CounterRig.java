@@ -56,9 +56,8 @@ final class CounterRig implements AutoCloseable {
     }
 
     static CounterRig start(TestRedis redis, int partitions, int clapCap) {
-        String prefix = TestKafka.uniqueTopicPrefix();
         CountersConfig config = CountersConfig.defaults()
-                .withTopicPrefix(prefix.substring(0, prefix.length() - 1))
+                .withTopicPrefix(TestKafka.uniqueTopicPrefix())
                 .withActionsPartitions(partitions)
                 .withClapCap(clapCap)
                 .withRetryBackoffMax(Duration.ofMillis(500));

@@ -155,7 +155,7 @@ class CounterWorkerIT {
         try (CounterRig rig = CounterRig.start(redis, 3)) {
             rig.startWorker();
             // A worker of another group applies the same partitions, as a zombie owner or a replay would.
-            CountersConfig otherGroup = rig.config.withTopicPrefix(rig.config.topicPrefix() + "-zombie");
+            CountersConfig otherGroup = rig.config.withTopicPrefix(rig.config.topicPrefix() + "zombie.");
             TestKafka.admin().ensureTopics(List.of(otherGroup.clapsTopic(), otherGroup.likesTopic()), 1, true);
             try (CounterWorker zombie = new CounterWorker(rig.store, TestKafka.bootstrapServers(), otherGroup,
                     rig.actions);

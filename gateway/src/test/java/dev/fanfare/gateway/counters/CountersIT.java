@@ -18,8 +18,7 @@ class CountersIT {
 
     @Test
     void aRestartedNodeRebuildsItsInMemoryCountsFromKafka() throws Exception {
-        String prefix = TestKafka.uniqueTopicPrefix();
-        CountersConfig config = CountersConfig.defaults().withTopicPrefix(prefix.substring(0, prefix.length() - 1))
+        CountersConfig config = CountersConfig.defaults().withTopicPrefix(TestKafka.uniqueTopicPrefix())
                 .withActionsPartitions(2);
         PostTotals expected = new PostTotals("post-1", 50, 1);
 
