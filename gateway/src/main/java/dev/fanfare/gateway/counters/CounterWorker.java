@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds the actions topic into the counter store and publishes the totals. A member of the consumer group
- * {@code <prefix>-counters}, so gateway nodes share the partitions, one owner each. One thread of its own.
+ * {@code fanfare-counters} ({@link CountersConfig#groupId()}), so gateway nodes share the partitions, one
+ * owner each. One thread of its own.
  *
  * <p>Exactly once, without Kafka transactions: each batch of a partition is applied in one atomic store call
  * together with the partition's applied offset, and actions at or below that offset are skipped. So the
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * record and retries with exponential backoff (up to {@code retryBackoffMax}). If the store lost its state
  * (no offset where one was applied before), the partition is replayed from the start of the log.
  *
- * <p>Totals go to {@code <prefix>.claps} and {@code <prefix>.likes}, keyed by post, at most one update per
+ * <p>Totals go to {@code fanfare.claps} and {@code fanfare.likes}, keyed by post, at most one update per
  * post per {@code coalesceInterval} ({@link TotalsCoalescer}). Shut down with {@link #close()}
  * ({@code wakeup()} and a closed flag, as KafkaConsumer's Javadoc describes).
  */

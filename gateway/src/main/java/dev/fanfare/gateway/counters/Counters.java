@@ -52,7 +52,7 @@ public final class Counters implements AutoCloseable {
     }
 
     /**
-     * Creates the topics if missing ({@code <prefix>.actions}, {@code <prefix>.claps}, {@code <prefix>.likes}),
+     * Creates the topics if missing ({@code fanfare.actions}, {@code fanfare.claps}, {@code fanfare.likes}),
      * connects the store and starts the worker. Blocks (Kafka admin calls): call it at startup, off any event
      * loop.
      */
