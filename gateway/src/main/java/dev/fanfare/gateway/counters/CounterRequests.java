@@ -45,6 +45,17 @@ public final class CounterRequests {
     }
 
     /**
+     * Whether the method fits the path: {@code POST} for {@code /claps/}, {@code PUT} or {@code DELETE} for
+     * {@code /likes/}. {@link #http} answers 405 itself otherwise; a router with its own 405 asks first.
+     */
+    public static boolean allows(String method, String path) {
+        if (path.startsWith(CLAPS)) {
+            return method.equals("POST");
+        }
+        return path.startsWith(LIKES) && (method.equals("PUT") || method.equals("DELETE"));
+    }
+
+    /**
      * Handles one HTTP request of the counter API.
      *
      * @param method the request method, e.g. {@code "POST"}

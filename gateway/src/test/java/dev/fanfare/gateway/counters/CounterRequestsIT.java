@@ -84,6 +84,16 @@ class CounterRequestsIT {
     }
 
     @Test
+    void theMethodsThatFitThePathsAreKnownBeforehand() {
+        assertEquals(true, CounterRequests.allows("POST", "/claps/p"));
+        assertEquals(true, CounterRequests.allows("PUT", "/likes/p"));
+        assertEquals(true, CounterRequests.allows("DELETE", "/likes/p"));
+        assertEquals(false, CounterRequests.allows("GET", "/claps/p"));
+        assertEquals(false, CounterRequests.allows("POST", "/likes/p"));
+        assertEquals(false, CounterRequests.allows("POST", "/publish/claps/p"));
+    }
+
+    @Test
     void wrongMethodsAreRefused() {
         assertError(http("GET", "/claps/post-1", ""), 405, "method_not_allowed", "method: GET (expected: POST)");
         assertError(http("POST", "/likes/post-1", "{\"user\":\"u1\"}"), 405, "method_not_allowed",
