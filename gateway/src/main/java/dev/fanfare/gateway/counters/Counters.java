@@ -1,0 +1,146 @@
+package dev.fanfare.gateway.counters;
+
+import dev.fanfare.gateway.kafka.TopicAdmin;
+import dev.fanfare.gateway.kafka.TopicMeta;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claps and likes, assembled: the store (Redis, or memory when no Redis is configured), the request path
+ * ({@link #service()}, {@link #requests()}) and this node's {@link CounterWorker}. Start one per gateway node
+ * with {@link #start}; {@link #close()} stops it.
+ */
+public final class Counters implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Counters.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * For the idempotent producers of counters: with several requests in flight, the first batch to a partition
+     * created moments ago can fail (NOT_LEADER_OR_FOLLOWER) while a later one lands; the first then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, fixed after Kafka 4.1). One request
+     * at a time keeps batches in order; later records batch up meanwhile.
+     */
+    static final String ONE_REQUEST_IN_FLIGHT = "1";
+
+    private final CounterStore store;
+    private final ThreadPoolExecutor requestExecutor;
+    private final KafkaProducer<String, byte[]> actionsProducer;
+    private final CounterService service;
+    private final CounterRequests requests;
+    private final CounterWorker worker;
+
+    private Counters(CounterStore store, ThreadPoolExecutor requestExecutor,
+            KafkaProducer<String, byte[]> actionsProducer, CounterWorker worker, CountersConfig config) {
+        this.store = store;
+        this.requestExecutor = requestExecutor;
+        this.actionsProducer = actionsProducer;
+        this.worker = worker;
+        this.service = new CounterService(store, actionsProducer, config.actionsTopic(), config.clapCap(),
+                requestExecutor);
+        this.requests = new CounterRequests(service);
+    }
+
+    /**
+     * Creates the topics if missing ({@code fanfare.actions}, {@code fanfare.claps}, {@code fanfare.likes}),
+     * connects the store and starts the worker. Blocks (Kafka admin calls): call it at startup, off any event
+     * loop.
+     */
+    public static Counters start(CountersConfig config, String bootstrapServers) {
+        TopicMeta actions;
+        try (TopicAdmin admin = new TopicAdmin(bootstrapServers)) {
+            actions = admin.ensureTopics(List.of(config.actionsTopic(), config.clapsTopic(), config.likesTopic()),
+                    config.actionsPartitions(), true).get(config.actionsTopic());
+        }
+        CounterStore store = newStore(config);
+        ThreadPoolExecutor executor = newRequestExecutor(config);
+        KafkaProducer<String, byte[]> producer = newActionsProducer(bootstrapServers, config);
+        CounterWorker worker = new CounterWorker(store, bootstrapServers, config, actions);
+        worker.start();
+        return new Counters(store, executor, producer, worker, config);
+    }
+
+    /** The request path (clap, like, unlike, totals). */
+    public CounterService service() {
+        return service;
+    }
+
+    /** The HTTP and WebSocket glue over {@link #service()}. */
+    public CounterRequests requests() {
+        return requests;
+    }
+
+    /** What holds the counts, for logs and health: {@code redis://host:port} or {@code in-memory}. */
+    public String storeDescription() {
+        return store.describe();
+    }
+
+    /** Stops the worker, then the request path: requests still running finish or fail, then the store closes. */
+    @Override
+    public void close() {
+        worker.close();
+        requestExecutor.shutdown();
+        try {
+            requestExecutor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        actionsProducer.close(CLOSE_TIMEOUT);
+        store.close();
+    }
+
+    /** The configured store: Redis when a URI is given, else memory (logged: one node only). */
+    static CounterStore newStore(CountersConfig config) {
+        if (config.redis() == null) {
+            log.info("Claps and likes are counted in memory (no --redis): exact on this single node only; "
+                    + "counts are rebuilt from Kafka at start. Give --redis redis://host:port to run several nodes.");
+            return new InMemoryCounterStore(config.appliedMarkTtl(), CountersConfig.RELEASED_MARK_TTL);
+        }
+        // One connection per request thread, one for the worker, one to spare.
+        CounterStore store = new RedisCounterStore(config.redis(), config.requestThreads() + 2, config.redisTimeout(),
+                config.appliedMarkTtl(), CountersConfig.RELEASED_MARK_TTL);
+        log.info("Claps and likes are counted in Redis at {}", store.describe());
+        return store;
+    }
+
+    /** Bounded threads and queue for the request path's store calls and sends; a full queue means 503. */
+    static ThreadPoolExecutor newRequestExecutor(CountersConfig config) {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(config.requestThreads(), config.requestThreads(),
+                0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.requestQueue()), runnable -> {
+                    Thread thread = new Thread(runnable, "fanfare-counters-request-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        return executor;
+    }
+
+    /**
+     * The producer of raw actions: idempotent, {@code acks=all}; a send fails within {@code kafkaTimeout}
+     * (metadata wait plus delivery), so a request is never left hanging.
+     */
+    static KafkaProducer<String, byte[]> newActionsProducer(String bootstrapServers, CountersConfig config) {
+        long half = Math.max(1, config.kafkaTimeout().toMillis() / 2);
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "fanfare-counters-actions");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(half));
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, half - 1)));
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(half));
+        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ONE_REQUEST_IN_FLIGHT);
+        return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.fanfare.gateway.counters;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The counter API as transports call it: what is accepted, what is refused and with which reason; and that
+ * nothing refused reaches Kafka. Real Kafka, in-memory store.
+ */
+class CounterRequestsIT {
+
+    private static final String ID_EXPECTED = "(expected: 1..64 characters of [A-Za-z0-9._:@-])";
+
+    private CounterRig rig;
+
+    @BeforeEach
+    void startRig() {
+        rig = CounterRig.start(null, 1);
+    }
+
+    @AfterEach
+    void closeRig() throws Exception {
+        rig.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"user\":\"u1\",\"count\":-1}                      | count: -1 (expected: 1..50)",
+        "{\"user\":\"u1\",\"count\":0}                       | count: 0 (expected: 1..50)",
+        "{\"user\":\"u1\",\"count\":51}                      | count: 51 (expected: 1..50)",
+        "{\"user\":\"u1\",\"count\":4294967297}              | count: 4294967297 (expected: 1..50)",
+        "{\"user\":\"u1\",\"count\":99999999999999999999999} | count: 99999999999999999999999 (expected: an integer 1..50)",
+        "{\"user\":\"u1\",\"count\":1e30}                    | count: 1.0E30 (expected: an integer 1..50)",
+        "{\"user\":\"u1\",\"count\":2.5}                     | count: 2.5 (expected: an integer 1..50)",
+        "{\"user\":\"u1\",\"count\":\"abc\"}                 | count: \"abc\" (expected: an integer 1..50)",
+        "{\"user\":\"u1\",\"count\":\"5\"}                   | count: \"5\" (expected: an integer 1..50)",
+        "{\"user\":\"u1\",\"count\":true}                    | count: true (expected: an integer 1..50)",
+        "{\"count\":1}                                      | user: missing " + ID_EXPECTED,
+        "{\"user\":null,\"count\":1}                        | user: missing " + ID_EXPECTED,
+        "{\"user\":\"\",\"count\":1}                        | user: \"\" " + ID_EXPECTED,
+        "{\"user\":\"a b\",\"count\":1}                     | user: \"a b\" " + ID_EXPECTED,
+        "{\"user\":\"x/y\",\"count\":1}                     | user: \"x/y\" " + ID_EXPECTED,
+        "{\"user\":7,\"count\":1}                           | user: 7 (expected: a string)",
+        "not json                                          | body: not a JSON object (expected: {\"user\":\"<id>\",\"count\":1..50})",
+        "[1,2]                                             | body: not a JSON object (expected: {\"user\":\"<id>\",\"count\":1..50})",
+    })
+    void badClapBodiesAreRefusedWithAReason(String body, String message) {
+        assertError(http("POST", "/claps/post-1", body), 400, "bad_parameter", message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/claps/bad%20post  | post: \"bad post\" " + ID_EXPECTED,
+        "/claps/            | post: \"\" " + ID_EXPECTED,
+        "/claps/a/b         | post: \"a/b\" " + ID_EXPECTED,
+        "/claps/caf%C3%A9   | post: \"café\" " + ID_EXPECTED,
+        "/claps/%zz         | post: \"%zz\" (expected: a percent-encoded post id)",
+    })
+    void malformedPostIdsAreRefused(String path, String message) {
+        assertError(http("POST", path, "{\"user\":\"u1\",\"count\":1}"), 400, "bad_parameter", message);
+    }
+
+    @Test
+    void aPostIdOverSixtyFourCharactersIsRefused() {
+        String post = "p".repeat(65);
+        assertError(http("POST", "/claps/" + post, "{\"user\":\"u1\"}"), 400, "bad_parameter",
+                "post: \"" + post + "\" " + ID_EXPECTED);
+    }
+
+    @Test
+    void aMissingBodyIsRefused() {
+        assertError(http("PUT", "/likes/post-1", ""), 400, "missing_body",
+                "body: missing (expected: {\"user\":\"<id>\"})");
+    }
+
+    @Test
+    void theMethodsThatFitThePathsAreKnownBeforehand() {
+        assertEquals(true, CounterRequests.allows("POST", "/claps/p"));
+        assertEquals(true, CounterRequests.allows("PUT", "/likes/p"));
+        assertEquals(true, CounterRequests.allows("DELETE", "/likes/p"));
+        assertEquals(false, CounterRequests.allows("GET", "/claps/p"));
+        assertEquals(false, CounterRequests.allows("POST", "/likes/p"));
+        assertEquals(false, CounterRequests.allows("POST", "/publish/claps/p"));
+    }
+
+    @Test
+    void wrongMethodsAreRefused() {
+        assertError(http("GET", "/claps/post-1", ""), 405, "method_not_allowed", "method: GET (expected: POST)");
+        assertError(http("POST", "/likes/post-1", "{\"user\":\"u1\"}"), 405, "method_not_allowed",
+                "method: POST (expected: PUT to like, DELETE to unlike)");
+    }
+
+    @Test
+    void clapsAreAcceptedUpToTheCapAndTheRestIsRefusedWhole() {
+        CounterReply first = http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":47}");
+        CounterReply defaulted = http("POST", "/claps/post-1", "{\"user\":\"u1\"}");
+        CounterReply over = http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":3}");
+
+        assertEquals(202, first.status());
+        assertEquals(json("{\"post\":\"post-1\",\"user\":\"u1\",\"count\":47,\"userClaps\":47}"), json(first));
+        assertEquals(json("{\"post\":\"post-1\",\"user\":\"u1\",\"count\":1,\"userClaps\":48}"), json(defaulted));
+        assertError(over, 409, "clap_limit",
+                "count: 3 (expected: at most 2; user u1 has given 48 of 50 claps to post post-1)");
+        assertEquals(202, http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":2}").status());
+    }
+
+    @Test
+    void likesAndUnlikesAreAccepted() {
+        CounterReply like = http("PUT", "/likes/post%2D1", "{\"user\":\"u1\"}");
+        CounterReply unlike = http("DELETE", "/likes/post-1", "{\"user\":\"u1\"}");
+
+        assertEquals(202, like.status());
+        assertEquals(json("{\"post\":\"post-1\",\"user\":\"u1\",\"liked\":true}"), json(like));
+        assertEquals(202, unlike.status());
+        assertEquals(json("{\"post\":\"post-1\",\"user\":\"u1\",\"liked\":false}"), json(unlike));
+    }
+
+    @Test
+    void webSocketActionsAreAckedOrRefusedWithTheirId() {
+        assertEquals(json("{\"type\":\"ack\",\"id\":\"7\",\"post\":\"p\",\"user\":\"u1\",\"count\":3,\"userClaps\":3}"),
+                ws("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u1\",\"count\":3,\"id\":\"7\"}"));
+        assertEquals(json("{\"type\":\"ack\",\"id\":8,\"post\":\"p\",\"user\":\"u1\",\"liked\":true}"),
+                ws("{\"type\":\"like\",\"post\":\"p\",\"user\":\"u1\",\"id\":8}"));
+        assertEquals(json("{\"type\":\"ack\",\"post\":\"p\",\"user\":\"u1\",\"liked\":false}"),
+                ws("{\"type\":\"unlike\",\"post\":\"p\",\"user\":\"u1\"}"));
+        assertEquals(json("{\"type\":\"error\",\"id\":\"9\",\"code\":\"bad_parameter\","
+                        + "\"message\":\"count: 0 (expected: 1..50)\"}"),
+                ws("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u1\",\"count\":0,\"id\":\"9\"}"));
+        assertEquals(json("{\"type\":\"error\",\"code\":\"clap_limit\","
+                        + "\"message\":\"count: 48 (expected: at most 47; user u1 has given 3 of 50 claps to post p)\"}"),
+                ws("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u1\",\"count\":48}"));
+        assertEquals(json("{\"type\":\"error\",\"code\":\"bad_parameter\","
+                        + "\"message\":\"type: \\\"hug\\\" (expected: clap, like or unlike)\"}"),
+                ws("{\"type\":\"hug\",\"post\":\"p\",\"user\":\"u1\"}"));
+    }
+
+    @Test
+    void onlyAcceptedActionsReachKafka() {
+        http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":0}");
+        http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":50}");
+        http("POST", "/claps/post-1", "{\"user\":\"u1\",\"count\":1}");
+        http("POST", "/claps/bad%20post", "{\"user\":\"u1\",\"count\":1}");
+        http("PUT", "/likes/post-1", "{\"user\":\"u2\"}");
+        http("PUT", "/likes/post-1", "{}");
+        ws("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u1\",\"count\":51}");
+
+        assertEquals(2, recordsOn(rig.config.actionsTopic()), "one clap and one like were accepted");
+    }
+
+    private CounterReply http(String method, String path, String body) {
+        try {
+            return rig.requests.http(method, path, body.getBytes(StandardCharsets.UTF_8))
+                    .toCompletableFuture().get(30, SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the answer stage must not fail", e);
+        }
+    }
+
+    private JsonNode ws(String message) {
+        try {
+            ObjectNode frame = rig.requests.websocket(CounterAction.JSON.readTree(message))
+                    .toCompletableFuture().get(30, SECONDS);
+            return json(frame.toString()); // as sent on the wire
+        } catch (Exception e) {
+            throw new AssertionError("the answer stage must not fail", e);
+        }
+    }
+
+    private static void assertError(CounterReply reply, int status, String code, String message) {
+        assertEquals(status, reply.status());
+        ObjectNode expected = CounterAction.JSON.createObjectNode().put("error", code).put("message", message);
+        assertEquals(expected, json(reply));
+    }
+
+    private static JsonNode json(CounterReply reply) {
+        return json(new String(reply.body(), StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return CounterAction.JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    private static long recordsOn(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = CounterRig.newConsumer()) {
+            return consumer.endOffsets(CounterRig.partitionsOf(consumer, topic)).values().stream()
+                    .mapToLong(Long::longValue).sum();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fanfare.gateway.counters;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fanfare.gateway.testing.TestKafka;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** {@link Counters} as the gateway starts it, on its embedded default (counts in memory). */
+class CountersIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void aRestartedNodeRebuildsItsInMemoryCountsFromKafka() throws Exception {
+        CountersConfig config = CountersConfig.defaults().withTopicPrefix(TestKafka.uniqueTopicPrefix())
+                .withActionsPartitions(2);
+        PostTotals expected = new PostTotals("post-1", 50, 1);
+
+        try (Counters counters = Counters.start(config, TestKafka.bootstrapServers())) {
+            assertEquals("in-memory", counters.storeDescription());
+            counters.service().clap("post-1", "u1", 30).toCompletableFuture().get(30, SECONDS);
+            counters.service().clap("post-1", "u1", 20).toCompletableFuture().get(30, SECONDS);
+            counters.service().like("post-1", "u2").toCompletableFuture().get(30, SECONDS);
+            await().atMost(PATIENCE).until(() -> totals(counters), equalTo(expected));
+        }
+
+        try (Counters restarted = Counters.start(config, TestKafka.bootstrapServers())) {
+            await().atMost(PATIENCE).until(() -> totals(restarted), equalTo(expected));
+            assertEquals(409, status(restarted.service().clap("post-1", "u1", 1)), "the cap is rebuilt too");
+            assertEquals(202, status(restarted.service().clap("post-1", "u2", 1)));
+        }
+    }
+
+    private static PostTotals totals(Counters counters) throws Exception {
+        return counters.service().totals("post-1").toCompletableFuture().get(30, SECONDS);
+    }
+
+    private static int status(CompletionStage<?> answer) throws Exception {
+        try {
+            answer.toCompletableFuture().get(30, SECONDS);
+            return 202;
+        } catch (ExecutionException e) {
+            return ((CounterRejection) e.getCause()).reason().status();
+        }
+    }
+}
