@@ -2,6 +2,12 @@ package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.counters.Counters;
+import dev.fanfare.gateway.counters.CountersConfig;
+import dev.fanfare.gateway.counters.TotalsSnapshots;
+import dev.fanfare.gateway.demo.DemoFeed;
+import dev.fanfare.gateway.demo.DemoFeedConfig;
+import dev.fanfare.gateway.demo.GatewayFeedSink;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
@@ -9,9 +15,9 @@ import dev.fanfare.gateway.kafka.KafkaHealth;
 import dev.fanfare.gateway.kafka.KafkaSource;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
+import dev.fanfare.gateway.transport.CounterEndpoint;
 import dev.fanfare.gateway.transport.GatewayInitializer;
 import dev.fanfare.gateway.transport.GatewayServices;
-import dev.fanfare.gateway.transport.HttpRouter;
 import dev.fanfare.gateway.transport.RequestParams;
 import dev.fanfare.gateway.transport.Shutdown;
 import dev.fanfare.gateway.transport.StaticFiles;
@@ -32,6 +38,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +68,7 @@ public final class GatewayServer implements AutoCloseable {
     private String bootstrapServers;
     private FanoutHub hub;
     private KafkaEventPublisher publisher;
+    private Counters counters;
 
     private GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -105,13 +113,20 @@ public final class GatewayServer implements AutoCloseable {
 
         publisher = new KafkaEventPublisher(bootstrapServers, hub, config::topic, 10_000);
         closeInReverse.add(publisher);
+        counters = Counters.start(CountersConfig.defaults()
+                .withTopicPrefix(config.topicPrefix())
+                .withActionsPartitions(config.partitions())
+                .withRedis(config.redis() == null || config.redis().isBlank() ? null : URI.create(config.redis())),
+                bootstrapServers);
+        closeInReverse.add(counters);
+        hub.snapshotSource(new TotalsSnapshots(counters.service()));
         ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
         closeInReverse.add(blocking::shutdownNow);
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), publisher,
-                new KafkaHealth(admin, blocking), StaticFiles.load("web"), connections);
+                new KafkaHealth(admin, blocking), StaticFiles.load("web"), connections, counters);
 
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -120,20 +135,24 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.lowWaterMark(), config.highWaterMark()))
-                .childHandler(new GatewayInitializer(services, extraRoutes()));
+                .childHandler(new GatewayInitializer(services, List.of(
+                        new CounterEndpoint("/claps/", counters.requests()),
+                        new CounterEndpoint("/likes/", counters.requests()))));
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);
+        if (config.demoFeed()) {
+            DemoFeed feed = new DemoFeed(DemoFeedConfig.defaults(), new GatewayFeedSink(publisher, counters.service()));
+            feed.start();
+            closeInReverse.add(feed);
+            log.info("demo feed running: ticker, claps and likes (turn off with --no-demo-feed)");
+        }
         log.info("gateway listening on {}:{} ({} transport, streams {})", config.host(), port(),
                 Epoll.isAvailable() ? "epoll" : "nio", config.streams());
     }
 
     private static IoHandlerFactory ioHandler() {
         return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    }
-
-    private List<HttpRouter.Route> extraRoutes() {
-        return List.of();
     }
 
     private StreamLayout layout(TopicAdmin admin) {
@@ -171,6 +190,10 @@ public final class GatewayServer implements AutoCloseable {
 
     public FanoutHub hub() {
         return hub;
+    }
+
+    public Counters counters() {
+        return counters;
     }
 
     public KafkaEventPublisher publisher() {

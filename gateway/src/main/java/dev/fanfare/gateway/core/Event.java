@@ -51,6 +51,14 @@ public final class Event extends AbstractReferenceCounted {
         this.sse = Envelopes.encode(alloc, Envelopes.Format.SSE, channelText, cursor, timestamp, data, false);
     }
 
+    /**
+     * A channel's state from a {@link SnapshotSource}: no Kafka position of its own, sent only as a
+     * snapshot with the subscriber's cursor.
+     */
+    static Event state(ByteBufAllocator alloc, ChannelName channel, int stream, String cursor, byte[] data) {
+        return new Event(alloc, channel, stream, -1, -1, System.currentTimeMillis(), -1, null, cursor, data);
+    }
+
     public ChannelName channel() {
         return channel;
     }

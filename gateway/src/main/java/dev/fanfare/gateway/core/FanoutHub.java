@@ -37,6 +37,7 @@ public final class FanoutHub implements AutoCloseable {
     private final long[] live;
     private volatile long[] liveView;
     private long seq;
+    private volatile SnapshotSource snapshots;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong ingested = new AtomicLong();
 
@@ -71,6 +72,19 @@ public final class FanoutHub implements AutoCloseable {
 
     RingStore rings() {
         return rings;
+    }
+
+    /** Answers snapshots the rings cannot (set once at startup, before clients connect). */
+    public void snapshotSource(SnapshotSource source) {
+        this.snapshots = source;
+    }
+
+    SnapshotSource snapshotSource() {
+        return snapshots;
+    }
+
+    ByteBufAllocator alloc() {
+        return alloc;
     }
 
     /** The shard of an event loop. */

@@ -3,7 +3,11 @@ package dev.fanfare.gateway.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -137,7 +141,62 @@ public final class Shard {
         try (CatchUp c = catchUp(added, from, base, Integer.MAX_VALUE)) {
             c.writeTo(s);
             s.ahead = Cursors.covers(deliveredVector, c.position()) ? null : c.position();
+            if (from == null) {
+                missingSnapshots(added, c).thenAccept(states -> {
+                    if (!states.isEmpty()) {
+                        loop.execute(() -> writeStates(s, states));
+                    }
+                });
+            }
             return c.cursor();
+        }
+    }
+
+    /**
+     * Snapshots from the hub's {@link SnapshotSource} for the key channels a snapshot catch-up found
+     * nothing for, carrying the catch-up's cursor. Completes off the loop; the caller releases them.
+     */
+    public CompletionStage<List<Event>> missingSnapshots(Collection<ChannelName> channels, CatchUp c) {
+        SnapshotSource source = hub.snapshotSource();
+        if (source == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Set<ChannelName> found = new HashSet<>();
+        c.items().forEach(i -> found.add(i.event().channel()));
+        List<CompletableFuture<Event>> asks = new ArrayList<>();
+        for (ChannelName ch : channels) {
+            if (!ch.isWildcard() && !found.contains(ch) && source.covers(ch)) {
+                int stream = hub.layout().require(ch).index();
+                asks.add(source.snapshot(ch).toCompletableFuture().thenApply(json -> json == null ? null
+                        : Event.state(hub.alloc(), ch, stream, c.cursor(), JsonPayload.normalize(json))));
+            }
+        }
+        if (asks.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0]))
+                .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
+    }
+
+    private void writeStates(Subscriber s, List<Event> states) {
+        try {
+            if (!s.closed) {
+                states.stream().filter(e -> s.channels.contains(e.channel()) && !hasEvent(e.channel()))
+                        .forEach(e -> s.write(e, e.cursor(), true));
+                s.endBatch();
+            }
+        } finally {
+            states.forEach(Event::release);
+        }
+    }
+
+    // An event of the channel went out after the subscribe: a late snapshot would be older news.
+    private boolean hasEvent(ChannelName channel) {
+        RingStore.Found f = hub.rings().find(List.of(channel), null, deliveredSeq);
+        try {
+            return !f.events().isEmpty();
+        } finally {
+            f.release();
         }
     }
 

@@ -89,7 +89,7 @@ public final class CounterRequests {
             String user = textOrNull(message, "user");
             action = switch (type) {
                 case "clap" -> service.clap(post, user, count(message));
-                case "like" -> service.like(post, user);
+                case "like" -> message.path("like").asBoolean(true) ? service.like(post, user) : service.unlike(post, user);
                 case "unlike" -> service.unlike(post, user);
                 default -> throw CounterRejection.badParameter("type", CounterInputs.quote(type),
                         "clap, like or unlike");

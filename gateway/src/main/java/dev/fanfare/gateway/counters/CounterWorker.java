@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import dev.fanfare.gateway.kafka.Producers;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,7 +101,7 @@ public final class CounterWorker implements AutoCloseable {
         String name = "fanfare-counter-worker-" + WORKERS.incrementAndGet();
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, config.groupId(), name),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.totalsProducer = new KafkaProducer<>(producerProperties(bootstrapServers, name, config.kafkaTimeout()),
+        this.totalsProducer = new KafkaProducer<>(Producers.reliable(bootstrapServers, name + "-totals", config.kafkaTimeout()),
                 new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, name);
     }
@@ -416,19 +417,6 @@ public final class CounterWorker implements AutoCloseable {
         // rebalance within a second rather than three: totals pause briefly, and only where they must.
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-        return properties;
-    }
-
-    private static Properties producerProperties(String bootstrapServers, String clientId, Duration maxBlock) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-totals");
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Counters.ONE_REQUEST_IN_FLIGHT);
-        // A send waits this long for metadata while Kafka is away, holding up the worker, not an event loop.
-        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(maxBlock.toMillis()));
         return properties;
     }
 

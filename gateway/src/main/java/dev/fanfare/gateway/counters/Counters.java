@@ -4,13 +4,12 @@ import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.fanfare.gateway.kafka.Producers;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -25,13 +24,6 @@ public final class Counters implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Counters.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * For the idempotent producers of counters: with several requests in flight, the first batch to a partition
-     * created moments ago can fail (NOT_LEADER_OR_FOLLOWER) while a later one lands; the first then fails with
-     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591, fixed after Kafka 4.1). One request
-     * at a time keeps batches in order; later records batch up meanwhile.
-     */
-    static final String ONE_REQUEST_IN_FLIGHT = "1";
 
     private final CounterStore store;
     private final ThreadPoolExecutor requestExecutor;
@@ -130,17 +122,7 @@ public final class Counters implements AutoCloseable {
      * (metadata wait plus delivery), so a request is never left hanging.
      */
     static KafkaProducer<String, byte[]> newActionsProducer(String bootstrapServers, CountersConfig config) {
-        long half = Math.max(1, config.kafkaTimeout().toMillis() / 2);
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "fanfare-counters-actions");
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(half));
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, half - 1)));
-        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(half));
-        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ONE_REQUEST_IN_FLIGHT);
-        return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(Producers.reliable(bootstrapServers, "fanfare-counters-actions", config.kafkaTimeout()),
+                new StringSerializer(), new ByteArraySerializer());
     }
 }

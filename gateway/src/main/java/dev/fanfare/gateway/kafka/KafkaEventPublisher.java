@@ -5,7 +5,6 @@ import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,7 +12,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -41,28 +39,13 @@ public final class KafkaEventPublisher implements AutoCloseable {
     public KafkaEventPublisher(String bootstrapServers, FanoutHub hub, Function<String, String> topicOf, int maxQueued) {
         this.hub = hub;
         this.topicOf = topicOf;
-        this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, "fanfare-publisher"));
+        this.producer = new KafkaProducer<>(Producers.reliable(bootstrapServers, "fanfare-publisher", Duration.ofSeconds(10)),
+                new ByteArraySerializer(), new ByteArraySerializer());
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(maxQueued), r -> {
             Thread t = new Thread(r, "fanfare-publisher");
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** Producer settings every Fanfare producer shares: idempotent, acks=all, no lingering. */
-    public static Properties producerProperties(String bootstrapServers, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return p;
     }
 
     /** Sends {@code json} (already normalized) on {@code channel}; completes with the event's cursor. */

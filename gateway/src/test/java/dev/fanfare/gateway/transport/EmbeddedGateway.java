@@ -54,7 +54,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 PooledByteBufAllocator.DEFAULT);
         GatewayServices services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), null, null,
-                StaticFiles.load("web"), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+                StaticFiles.load("web"), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
         GatewayInitializer init = new GatewayInitializer(services, List.of());
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());

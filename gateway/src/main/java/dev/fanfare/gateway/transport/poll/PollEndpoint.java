@@ -3,6 +3,8 @@ package dev.fanfare.gateway.transport.poll;
 import dev.fanfare.gateway.core.CatchUp;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Envelopes;
+import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.HttpResponses;
 import dev.fanfare.gateway.transport.RequestParams;
@@ -18,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /poll}: answers at once with the events after the cursor (or snapshots without one).
@@ -39,14 +43,27 @@ public final class PollEndpoint {
         List<ChannelName> channels = params.channels(query);
         long[] from = params.cursor(RequestParams.first(query, "cursor"));
         int limit = RequestParams.intParam(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        try (CatchUp c = services.hub().shard(ctx.channel().eventLoop()).catchUp(channels, from, null, limit)) {
-            List<ByteBuf> events = new ArrayList<>(c.items().size());
-            for (CatchUp.Item item : c.items()) {
-                events.add(item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot()));
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        Shard shard = services.hub().shard(ctx.channel().eventLoop());
+        CatchUp c = shard.catchUp(channels, from, null, limit);
+        CompletionStage<List<Event>> states = from == null ? shard.missingSnapshots(channels, c)
+                : CompletableFuture.completedFuture(List.of());
+        states.thenAccept(extra -> ctx.executor().execute(() -> {
+            try {
+                List<ByteBuf> events = new ArrayList<>(c.items().size() + extra.size());
+                for (CatchUp.Item item : c.items()) {
+                    events.add(item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot()));
+                }
+                for (Event e : extra) {
+                    events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true));
+                }
+                HttpResponses.send(ctx, keepAlive,
+                        HttpResponses.json(HttpResponseStatus.OK, body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more())));
+            } finally {
+                c.close();
+                extra.forEach(Event::release);
             }
-            HttpResponses.send(ctx, HttpUtil.isKeepAlive(req),
-                    HttpResponses.json(HttpResponseStatus.OK, body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more())));
-        }
+        }));
     }
 
     /**

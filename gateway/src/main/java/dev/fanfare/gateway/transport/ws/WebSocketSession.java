@@ -7,6 +7,7 @@ import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Subscriber;
+import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.transport.ApiException;
 import dev.fanfare.gateway.transport.GatewayServices;
@@ -116,8 +117,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 case "subscribe" -> subscribe(m, id);
                 case "unsubscribe" -> unsubscribe(m, id);
                 case "publish" -> publish(m, id);
+                case "clap", "like", "unlike" -> count(m, id);
                 default -> throw ApiException.badRequest("bad_message",
-                        "type: '" + type + "' (expected: subscribe, unsubscribe or publish)");
+                        "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like or unlike)");
             }
         } catch (ApiException e) {
             sendError(id, e.code(), e.getMessage());
@@ -181,6 +183,14 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 sendError(id, "unavailable", "publish: Kafka did not acknowledge the event (expected: retry later)");
             }
         }, ctx.executor());
+    }
+
+    private void count(JsonNode m, JsonNode id) {
+        if (services.counters() == null) {
+            throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "counters: not running on this node");
+        }
+        services.counters().requests().websocket(m).thenAcceptAsync(this::send, ctx.executor());
     }
 
     private void sendAck(JsonNode id, String cursor) {

@@ -1,0 +1,20 @@
+package dev.fanfare.gateway.core;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The current state of channels whose state lives outside Kafka's retained window, such as
+ * counter totals kept in Redis. Asked for a subscriber's snapshot when the ring holds no event of
+ * the channel (say, no clap on that post since long before this node started).
+ */
+public interface SnapshotSource {
+
+    /** True for the channels this source can answer; called on event loops, must be cheap. */
+    boolean covers(ChannelName channel);
+
+    /**
+     * The channel's current state as JSON, or null when it has none. Completes off the event loop
+     * (it may ask a store); never completes exceptionally for a channel it covers: a failure is null.
+     */
+    CompletionStage<byte[]> snapshot(ChannelName channel);
+}
