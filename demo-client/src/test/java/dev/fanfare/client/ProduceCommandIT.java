@@ -17,7 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
 import picocli.CommandLine;
 
 /** {@code produce ticker} against a real gateway on a real Kafka broker. */
@@ -43,10 +46,12 @@ class ProduceCommandIT {
             assertTrue(Integer.parseInt(summary.group(1)) >= 30, out::toString);
 
             String symbol = DemoFeedConfig.DEFAULT_SYMBOLS.get(0);
-            HttpResponse<String> poll = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(url + "/poll?channel=ticker/" + symbol)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode events = JSON.readTree(poll.body()).path("events");
-            assertEquals(1, events.size(), poll::body);
+            HttpRequest poll = HttpRequest.newBuilder(URI.create(url + "/poll?channel=ticker/" + symbol)).build();
+            // Acknowledged by Kafka is not yet read by the gateway: wait for its reader to catch up.
+            JsonNode events = await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
+                    HttpClient.newHttpClient().send(poll, HttpResponse.BodyHandlers.ofString()).body()).path("events"),
+                    e -> e.size() > 0);
+            assertEquals(1, events.size(), events::toString);
             assertEquals(symbol, events.get(0).path("data").path("symbol").asText());
         }
     }
