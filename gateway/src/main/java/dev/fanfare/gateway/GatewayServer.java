@@ -1,6 +1,7 @@
 package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.config.Transport;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.counters.Counters;
 import dev.fanfare.gateway.counters.CountersConfig;
@@ -26,6 +27,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -104,8 +109,9 @@ public final class GatewayServer implements AutoCloseable {
         StreamLayout layout = layout(admin);
 
         KafkaSource source = new KafkaSource(bootstrapServers, layout, config.warmupRecords(), "fanfare-source-" + UUID.randomUUID());
-        boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), ioHandler());
+        IoChoice io = IoChoice.of(config.transport());
+        boss = new MultiThreadIoEventLoopGroup(1, io.factory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io.factory());
         hub = new FanoutHub(layout, config.rings(), source.start(), workers, PooledByteBufAllocator.DEFAULT);
         closeInReverse.add(hub);
         closeInReverse.add(this::stopLoops);
@@ -130,7 +136,7 @@ public final class GatewayServer implements AutoCloseable {
 
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(io.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -147,12 +153,21 @@ public final class GatewayServer implements AutoCloseable {
             closeInReverse.add(feed);
             log.info("demo feed running: ticker, claps and likes (turn off with --no-demo-feed)");
         }
-        log.info("gateway listening on {}:{} ({} transport, streams {})", config.host(), port(),
-                Epoll.isAvailable() ? "epoll" : "nio", config.streams());
+        log.info("gateway listening on {}:{} ({} transport, streams {})", config.host(), port(), io.name(),
+                config.streams());
     }
 
-    private static IoHandlerFactory ioHandler() {
-        return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    /** The transport in use: its loop factory and server channel class. */
+    private record IoChoice(String name, IoHandlerFactory factory, Class<? extends ServerChannel> serverChannel) {
+        static IoChoice of(Transport wanted) {
+            if ((wanted == Transport.AUTO || wanted == Transport.IO_URING) && IoUring.isAvailable()) {
+                return new IoChoice("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+            }
+            if ((wanted == Transport.AUTO || wanted == Transport.EPOLL || wanted == Transport.IO_URING) && Epoll.isAvailable()) {
+                return new IoChoice("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+            }
+            return new IoChoice("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+        }
     }
 
     private StreamLayout layout(TopicAdmin admin) {

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.config.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +55,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "${env:FANFARE_IO_THREADS:-0}", description = "event loops; 0: one per core (env FANFARE_IO_THREADS)")
     int ioThreads;
 
+    @Option(names = "--transport", defaultValue = "${env:FANFARE_TRANSPORT:-EPOLL}",
+            description = "I/O transport: ${COMPLETION-CANDIDATES} (env FANFARE_TRANSPORT; default ${DEFAULT-VALUE}; falls back to NIO)")
+    Transport transport;
+
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
@@ -68,7 +73,7 @@ public final class Main implements Callable<Integer> {
                         d.rings().perChannel(), d.rings().maxChannels()))
                 .longPollMax(Duration.ofSeconds(longPollMaxSeconds))
                 .longPollDefault(Duration.ofSeconds(Math.min(d.longPollDefault().toSeconds(), longPollMaxSeconds)))
-                .ioThreads(ioThreads).demoFeed(demoFeed)
+                .ioThreads(ioThreads).transport(transport).demoFeed(demoFeed)
                 .build();
         GatewayServer server = GatewayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -85,6 +90,6 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 }

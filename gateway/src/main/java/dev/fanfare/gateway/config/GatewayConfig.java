@@ -17,6 +17,7 @@ import java.util.List;
  * @param warmupRecords  per partition, how many of the latest records a starting node reads into its rings
  * @param maxBodyBytes   largest HTTP body or WebSocket message accepted
  * @param highWaterMark  outbound bytes queued on one connection before it counts as too slow
+ * @param transport      Netty I/O transport (a native one falls back to the next available)
  */
 public record GatewayConfig(
         String host,
@@ -43,6 +44,7 @@ public record GatewayConfig(
         Duration wsPingInterval,
         Duration wsIdleTimeout,
         int ioThreads,
+        Transport transport,
         boolean demoFeed) {
 
     public static final List<String> DEFAULT_STREAMS = List.of("ticker", "claps", "likes", "demo");
@@ -74,7 +76,7 @@ public record GatewayConfig(
         return new GatewayConfig("0.0.0.0", 8080, null, Path.of(".fanfare"), null, DEFAULT_STREAMS, "fanfare.", 4,
                 true, 1000, RingLimits.DEFAULT, 32, 256, 64 * 1024, 4096, 8192, 256 * 1024, 128 * 1024,
                 Duration.ofSeconds(25), Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(20),
-                Duration.ofSeconds(60), 0, true);
+                Duration.ofSeconds(60), 0, Transport.EPOLL, true);
     }
 
     public boolean embeddedKafka() {
@@ -127,6 +129,7 @@ public record GatewayConfig(
         private Duration wsPingInterval;
         private Duration wsIdleTimeout;
         private int ioThreads;
+        private Transport transport;
         private boolean demoFeed;
 
         private Builder(GatewayConfig c) {
@@ -154,6 +157,7 @@ public record GatewayConfig(
             wsPingInterval = c.wsPingInterval;
             wsIdleTimeout = c.wsIdleTimeout;
             ioThreads = c.ioThreads;
+            transport = c.transport;
             demoFeed = c.demoFeed;
         }
 
@@ -181,13 +185,14 @@ public record GatewayConfig(
         public Builder wsPingInterval(Duration v) { wsPingInterval = v; return this; }
         public Builder wsIdleTimeout(Duration v) { wsIdleTimeout = v; return this; }
         public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder transport(Transport v) { transport = v; return this; }
         public Builder demoFeed(boolean v) { demoFeed = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, kafka, dataDir, redis, streams, topicPrefix, partitions, createTopics,
                     warmupRecords, rings, maxChannelsPerRequest, maxChannelsPerConnection, maxBodyBytes,
                     maxInitialLineBytes, maxHeaderBytes, highWaterMark, lowWaterMark, longPollDefault, longPollMax,
-                    sseHeartbeat, wsPingInterval, wsIdleTimeout, ioThreads, demoFeed);
+                    sseHeartbeat, wsPingInterval, wsIdleTimeout, ioThreads, transport, demoFeed);
         }
     }
 }
