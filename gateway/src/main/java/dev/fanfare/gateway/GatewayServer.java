@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+    /** Longest a stop waits for answers owed; a Kafka send times out within 10 s. */
+    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(12);
 
     private final GatewayConfig config;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -215,11 +217,15 @@ public final class GatewayServer implements AutoCloseable {
         return publisher;
     }
 
-    /** Tells every connection the node is going (SSE disconnect event, WS close 1001), then closes them. */
+    /**
+     * Drains: stops accepting, tells every connection the node is going (SSE disconnect event, WS
+     * close 1001, HTTP close once in-flight requests are answered), waits for them, then closes
+     * what is left.
+     */
     private void stopServing() throws InterruptedException {
         serverChannel.close().sync();
         connections.forEach(ch -> ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Shutdown.INSTANCE)));
-        connections.newCloseFuture().await(2, TimeUnit.SECONDS);
+        connections.newCloseFuture().await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         connections.close().await(2, TimeUnit.SECONDS);
     }
 

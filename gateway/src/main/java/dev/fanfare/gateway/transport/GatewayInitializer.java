@@ -31,6 +31,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         var c = services.config();
         p.addLast("http", new HttpServerCodec(c.maxInitialLineBytes(), c.maxHeaderBytes(), 8192));
         p.addLast("aggregator", new JsonHttpObjectAggregator(c.maxBodyBytes()));
+        p.addLast(DrainHandler.NAME, new DrainHandler());
         p.addLast("router", new HttpRouter(endpoints));
     }
 }

@@ -168,13 +168,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == Shutdown.INSTANCE) {
-            if (parked != null) {
-                parked.answerNow();
-                parked = null;
-            }
-            ctx.close();
-            return;
+        if (evt == Shutdown.INSTANCE && parked != null) {
+            parked.answerNow();
+            parked = null;
         }
         ctx.fireUserEventTriggered(evt);
     }

@@ -57,6 +57,7 @@ public final class SseEndpoint {
         SseSession session = new SseSession(shard, services.config().sseHeartbeat().toNanos());
         p.addLast("sse", session);
         p.remove("aggregator");
+        p.remove("drain");
         p.remove("http");
         p.remove(ctx.handler());
         session.start(channels, from);

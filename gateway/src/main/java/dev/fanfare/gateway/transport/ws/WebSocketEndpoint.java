@@ -63,6 +63,7 @@ public final class WebSocketEndpoint {
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
         p.addLast("ws-idle", new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("ws", new WebSocketSession(services, channels, from, refusal));
+        p.remove("drain");
         p.remove(ctx.handler());
         p.fireChannelRead(req.retain());
     }

@@ -50,6 +50,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private int missedPongs;
     private boolean closing;
+    private boolean draining;
+    private int unanswered;
 
     WebSocketSession(GatewayServices services, List<ChannelName> channels, long[] cursor, String refusal) {
         this.services = services;
@@ -80,7 +82,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
             }
         } else if (evt == Shutdown.INSTANCE) {
-            close(1001, "the gateway is shutting down; reconnect with your last cursor");
+            // Acks still owed (publishes, claps) go out first: the client must learn what was done.
+            draining = true;
+            shard.remove(sink);
+            closeIfDrained();
         }
         ReferenceCountUtil.release(evt);
     }
@@ -89,6 +94,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         missedPongs = 0;
         try {
+            if (closing) {
+                return; // our close frame is out: an answer could not be sent, so nothing is done
+            }
             if (msg instanceof TextWebSocketFrame text) {
                 onMessage(text);
             } else if (msg instanceof BinaryWebSocketFrame) {
@@ -173,7 +181,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        services.publisher().publish(channel, json).whenCompleteAsync((cursor, error) -> {
+        answerLater(services.publisher().publish(channel, json), (cursor, error) -> {
             if (error == null) {
                 sendAck(id, cursor);
             } else if (error.getCause() instanceof KafkaEventPublisher.Overloaded || error instanceof KafkaEventPublisher.Overloaded) {
@@ -182,7 +190,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 log.warn("publish to {} failed: {}", channel, error.toString());
                 sendError(id, "unavailable", "publish: Kafka did not acknowledge the event (expected: retry later)");
             }
-        }, ctx.executor());
+        });
     }
 
     private void count(JsonNode m, JsonNode id) {
@@ -190,7 +198,23 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "counters: not running on this node");
         }
-        services.counters().requests().websocket(m).thenAcceptAsync(this::send, ctx.executor());
+        answerLater(services.counters().requests().websocket(m), (frame, error) -> send(frame));
+    }
+
+    private void closeIfDrained() {
+        if (draining && unanswered == 0) {
+            close(1001, "the gateway is shutting down; reconnect with your last cursor");
+        }
+    }
+
+    /** Runs {@code answer} on this connection's loop once {@code action} completes, counted for the drain. */
+    private <T> void answerLater(java.util.concurrent.CompletionStage<T> action, java.util.function.BiConsumer<T, Throwable> answer) {
+        unanswered++;
+        action.whenCompleteAsync((value, error) -> {
+            unanswered--;
+            answer.accept(value, error);
+            closeIfDrained();
+        }, ctx.executor());
     }
 
     private void sendAck(JsonNode id, String cursor) {
