@@ -90,9 +90,13 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one final, masked text frame. */
     public void sendText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one final, masked frame with these bytes as they are (valid or not). */
+    public void sendFrame(int opcode, byte[] payload) {
         ByteBuffer frame = ByteBuffer.allocate(payload.length + 14);
-        frame.put((byte) 0x81);
+        frame.put((byte) (0x80 | opcode));
         if (payload.length < 126) {
             frame.put((byte) (0x80 | payload.length));
         } else if (payload.length < 65536) {
@@ -136,6 +140,15 @@ public final class RawWebSocket implements AutoCloseable {
             return new Frame(b0 & 0x0f, payload);
         } catch (EOFException | SocketException ended) {
             return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends FIN: the client will send nothing more (half-close), and the server may close its side. */
+    public void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

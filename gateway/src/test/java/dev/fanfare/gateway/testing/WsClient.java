@@ -119,6 +119,15 @@ public final class WsClient implements StyleClient {
         ws.sendText(text, true).join();
     }
 
+    /** Sends one binary frame. */
+    public void sendBinary(ByteBuffer data) {
+        WebSocket ws;
+        synchronized (this) {
+            ws = socket;
+        }
+        ws.sendBinary(data, true).join();
+    }
+
     @Override
     public void stop() {
         WebSocket ws;
