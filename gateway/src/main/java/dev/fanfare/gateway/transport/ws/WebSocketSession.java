@@ -10,10 +10,10 @@ import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.transport.ApiException;
 import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Json;
 import dev.fanfare.gateway.transport.Shutdown;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -219,7 +219,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         shard.remove(sink);
-        ctx.writeAndFlush(closeFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        GracefulClose.afterWriting(ctx, closeFrame(code, reason));
     }
 
     /**
