@@ -27,11 +27,15 @@ import java.util.Map;
  */
 public final class SseClient implements StyleClient {
 
+    /** An {@code event: disconnect}: its data, and how many events had come before it. */
+    public record Disconnect(JsonNode data, int eventsBefore) {
+    }
+
     private final int port;
     private final int receiveBufferBytes;
     private final List<JsonNode> events = new ArrayList<>();
     private final List<Gap> gaps = new ArrayList<>();
-    private final List<JsonNode> disconnects = new ArrayList<>();
+    private final List<Disconnect> disconnects = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final Object gate = new Object();
     private Map<String, String> headers = Map.of();
@@ -190,7 +194,7 @@ public final class SseClient implements StyleClient {
             gaps.add(new Gap(id, channels, events.size()));
             lastCursor = id;
         } else if (type.equals("disconnect")) {
-            disconnects.add(json);
+            disconnects.add(new Disconnect(json, events.size()));
         } else {
             errors.add("SSE event of unknown type " + type + ": " + data);
         }
@@ -214,6 +218,11 @@ public final class SseClient implements StyleClient {
             line.write(b);
         }
         return null;
+    }
+
+    /** The client's port of the current connection (0 when none). */
+    public synchronized int localPort() {
+        return socket == null ? 0 : socket.getLocalPort();
     }
 
     /** Stops reading at the next line: the socket's buffers fill and the server's outbound queue grows. */
@@ -267,8 +276,8 @@ public final class SseClient implements StyleClient {
         return headers;
     }
 
-    /** The data of each {@code event: disconnect} received. */
-    public synchronized List<JsonNode> disconnects() {
+    /** Each {@code event: disconnect} received. */
+    public synchronized List<Disconnect> disconnects() {
         return List.copyOf(disconnects);
     }
 
