@@ -24,6 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Plain HTTP against a test gateway on 127.0.0.1: publishing, polling, any request, and a raw
@@ -92,11 +96,21 @@ public final class GatewayHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * Sends a request and reads the whole answer. The request's own timeout only covers the wait for
+     * the response header, so a whole-answer deadline turns an unexpected stream (an SSE answer where
+     * an error was expected) into a failure rather than a test that never ends.
+     */
     public Answer send(HttpRequest.Builder request) {
+        HttpRequest r = request.timeout(REQUEST_TIMEOUT).build();
+        CompletableFuture<HttpResponse<String>> f = CLIENT.sendAsync(r, HttpResponse.BodyHandlers.ofString());
         try {
-            return answer(CLIENT.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return answer(f.get(REQUEST_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new AssertionError(r.method() + " " + r.uri() + ": no whole answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

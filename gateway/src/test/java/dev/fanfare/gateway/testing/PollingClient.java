@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * gave. Short polls come back at once, so the loop pauses between them unless the answer says
  * {@code "more":true}; long polls are parked by the gateway, so the next one goes out at once.
  */
-public final class PollingClient implements StyleClient {
+public final class PollingClient extends CollectingClient {
 
     /** How long a short poller waits between answers with nothing more pending. */
     private static final long SHORT_POLL_PAUSE_MILLIS = 50;
@@ -24,12 +24,8 @@ public final class PollingClient implements StyleClient {
     private final Style style;
     private final GatewayHttp http;
     private final int longPollSeconds;
-    private final List<JsonNode> events = new ArrayList<>();
-    private final List<Gap> gaps = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
     private List<String> channels;
     private String cursor;
-    private String lastCursor;
     private int generation;
     private boolean running;
     private CompletableFuture<?> inflight;
@@ -108,7 +104,7 @@ public final class PollingClient implements StyleClient {
             }
             firstAnswer.countDown();
             if (error != null || r.statusCode() != 200) {
-                errors.add(style + " " + (error != null ? error.toString() : r.statusCode() + " " + r.body()));
+                failed(style + " " + (error != null ? error.toString() : r.statusCode() + " " + r.body()));
                 running = false;
                 return;
             }
@@ -116,18 +112,18 @@ public final class PollingClient implements StyleClient {
             try {
                 answer = Json.MAPPER.readTree(r.body());
             } catch (IOException e) {
-                errors.add(style + " answer is not JSON: " + r.body());
+                failed(style + " answer is not JSON: " + r.body());
                 running = false;
                 return;
             }
             if (answer.path("gap").asBoolean(false)) {
                 List<String> gapChannels = new ArrayList<>();
                 answer.path("gapChannels").forEach(c -> gapChannels.add(c.asText()));
-                gaps.add(new Gap(answer.path("cursor").asText(), gapChannels, events.size()));
+                receivedGap(answer.path("cursor").asText(), gapChannels);
             }
-            answer.path("events").forEach(events::add);
+            answer.path("events").forEach(this::received);
             cursor = answer.path("cursor").asText();
-            lastCursor = cursor;
+            movedTo(cursor);
             more = answer.path("more").asBoolean(false);
         }
         if (style == Style.LONG_POLL || more) {
@@ -150,30 +146,5 @@ public final class PollingClient implements StyleClient {
             inflight = null;
         }
         firstAnswer.countDown();
-    }
-
-    @Override
-    public synchronized List<JsonNode> events() {
-        return List.copyOf(events);
-    }
-
-    @Override
-    public synchronized List<Gap> gaps() {
-        return List.copyOf(gaps);
-    }
-
-    @Override
-    public synchronized String lastCursor() {
-        return lastCursor;
-    }
-
-    @Override
-    public synchronized List<String> errors() {
-        return List.copyOf(errors);
-    }
-
-    @Override
-    public synchronized String toString() {
-        return style + "{events=" + events.size() + ", gaps=" + gaps + ", errors=" + errors + "}";
     }
 }

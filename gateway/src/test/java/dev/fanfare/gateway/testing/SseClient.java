@@ -25,21 +25,19 @@ import java.util.Map;
  *
  * <p>The cursor goes in the {@code Last-Event-ID} header, as a browser sends it when it reconnects.
  */
-public final class SseClient implements StyleClient {
+public final class SseClient extends CollectingClient {
 
     /** An {@code event: disconnect}: its data, and how many events had come before it. */
     public record Disconnect(JsonNode data, int eventsBefore) {
     }
 
+    private static final int HEADER_TIMEOUT_MILLIS = 20_000;
+
     private final int port;
     private final int receiveBufferBytes;
-    private final List<JsonNode> events = new ArrayList<>();
-    private final List<Gap> gaps = new ArrayList<>();
     private final List<Disconnect> disconnects = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
     private final Object gate = new Object();
     private Map<String, String> headers = Map.of();
-    private String lastCursor;
     private int heartbeats;
     private boolean paused;
     private boolean ended;
@@ -86,19 +84,21 @@ public final class SseClient implements StyleClient {
             out.write(req.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = new BufferedInputStream(s.getInputStream(), 4096);
+            s.setSoTimeout(HEADER_TIMEOUT_MILLIS);
             String status = readLine(in);
             Map<String, String> head = new LinkedHashMap<>();
             for (String line; (line = readLine(in)) != null && !line.isEmpty(); ) {
                 int colon = line.indexOf(':');
                 head.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
+            s.setSoTimeout(0); // the stream may be quiet for long: heartbeats come every 15 s by default
             synchronized (this) {
                 socket = s;
                 headers = head;
                 ended = false;
                 if (status == null || !status.startsWith("HTTP/1.1 200")) {
                     int length = Integer.parseInt(head.getOrDefault("content-length", "0"));
-                    errors.add("SSE answered " + status + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                    failed("SSE answered " + status + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8));
                     s.close();
                     ended = true;
                     return;
@@ -176,33 +176,31 @@ public final class SseClient implements StyleClient {
         try {
             json = Json.MAPPER.readTree(data);
         } catch (IOException e) {
-            errors.add("SSE data is not JSON: " + data);
+            failed("SSE data is not JSON: " + data);
             return;
         }
         if (type == null || type.equals("message")) {
             if (!json.path("cursor").asText().equals(id)) {
-                errors.add("SSE id " + id + " differs from the envelope's cursor: " + data);
+                failed("SSE id " + id + " differs from the envelope's cursor: " + data);
             }
-            events.add(json);
-            lastCursor = id;
+            received(json);
         } else if (type.equals("gap")) {
             List<String> channels = new ArrayList<>();
             json.path("channels").forEach(c -> channels.add(c.asText()));
             if (!json.path("gap").asBoolean(false) || !json.path("cursor").asText().equals(id)) {
-                errors.add("SSE gap notice malformed: id " + id + ", data " + data);
+                failed("SSE gap notice malformed: id " + id + ", data " + data);
             }
-            gaps.add(new Gap(id, channels, events.size()));
-            lastCursor = id;
+            receivedGap(id, channels);
         } else if (type.equals("disconnect")) {
-            disconnects.add(new Disconnect(json, events.size()));
+            disconnects.add(new Disconnect(json, eventCount()));
         } else {
-            errors.add("SSE event of unknown type " + type + ": " + data);
+            failed("SSE event of unknown type " + type + ": " + data);
         }
     }
 
     private synchronized void record(Socket s, String error) {
         if (socket == s) {
-            errors.add(error);
+            failed(error);
         }
     }
 
@@ -287,28 +285,7 @@ public final class SseClient implements StyleClient {
     }
 
     @Override
-    public synchronized List<JsonNode> events() {
-        return List.copyOf(events);
-    }
-
-    @Override
-    public synchronized List<Gap> gaps() {
-        return List.copyOf(gaps);
-    }
-
-    @Override
-    public synchronized String lastCursor() {
-        return lastCursor;
-    }
-
-    @Override
-    public synchronized List<String> errors() {
-        return List.copyOf(errors);
-    }
-
-    @Override
-    public synchronized String toString() {
-        return "SSE{events=" + events.size() + ", gaps=" + gaps + ", disconnects=" + disconnects + ", ended=" + ended
-                + ", errors=" + errors + "}";
+    protected String details() {
+        return ", disconnects=" + disconnects + ", ended=" + ended;
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and waits for its ack; sorts what the gateway sends into events, gaps, acks and errors; keeps
  * every message and the close code for tests of the protocol itself.
  */
-public final class WsClient implements StyleClient {
+public final class WsClient extends CollectingClient {
 
     /** How a connection ended, as the client saw it. */
     public record Close(int code, String reason) {
@@ -28,11 +28,7 @@ public final class WsClient implements StyleClient {
 
     private final int port;
     private final AtomicInteger ids = new AtomicInteger();
-    private final List<JsonNode> events = new ArrayList<>();
-    private final List<Gap> gaps = new ArrayList<>();
     private final List<JsonNode> messages = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
-    private String lastCursor;
     private WebSocket socket;
     private Close close;
     private CompletableFuture<Close> closed = new CompletableFuture<>();
@@ -74,9 +70,7 @@ public final class WsClient implements StyleClient {
         }
         JsonNode answer = request(subscribe);
         if (!answer.path("type").asText().equals("ack")) {
-            synchronized (this) {
-                errors.add("subscribe answered " + answer);
-            }
+            failed("subscribe answered " + answer);
         }
     }
 
@@ -160,26 +154,6 @@ public final class WsClient implements StyleClient {
         return List.copyOf(messages);
     }
 
-    @Override
-    public synchronized List<JsonNode> events() {
-        return List.copyOf(events);
-    }
-
-    @Override
-    public synchronized List<Gap> gaps() {
-        return List.copyOf(gaps);
-    }
-
-    @Override
-    public synchronized String lastCursor() {
-        return lastCursor;
-    }
-
-    @Override
-    public synchronized List<String> errors() {
-        return List.copyOf(errors);
-    }
-
     private synchronized void onMessage(CompletableFuture<Close> source, String text) {
         if (closed != source || stopping) {
             return;
@@ -188,7 +162,7 @@ public final class WsClient implements StyleClient {
         try {
             m = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            errors.add("WebSocket message is not JSON: " + text);
+            failed("WebSocket message is not JSON: " + text);
             return;
         }
         messages.add(m);
@@ -196,22 +170,20 @@ public final class WsClient implements StyleClient {
             case "event" -> {
                 ObjectNode envelope = m.deepCopy();
                 envelope.remove("type");
-                events.add(envelope);
-                lastCursor = m.path("cursor").asText();
+                received(envelope);
             }
             case "gap" -> {
                 List<String> channels = new ArrayList<>();
                 m.path("channels").forEach(c -> channels.add(c.asText()));
-                gaps.add(new Gap(m.path("cursor").asText(), channels, events.size()));
-                lastCursor = m.path("cursor").asText();
+                receivedGap(m.path("cursor").asText(), channels);
             }
             case "ack" -> {
                 if (m.hasNonNull("cursor")) {
-                    lastCursor = m.path("cursor").asText();
+                    movedTo(m.path("cursor").asText());
                 }
             }
-            case "error" -> errors.add("WebSocket error message: " + text);
-            default -> errors.add("WebSocket message of unknown type: " + text);
+            case "error" -> failed("WebSocket error message: " + text);
+            default -> failed("WebSocket message of unknown type: " + text);
         }
         notifyAll();
     }
@@ -220,7 +192,7 @@ public final class WsClient implements StyleClient {
         if (closed == source) {
             close = c;
             if (!stopping) {
-                errors.add("WebSocket closed by the server: " + c);
+                failed("WebSocket closed by the server: " + c);
             }
             notifyAll();
         }
@@ -249,9 +221,7 @@ public final class WsClient implements StyleClient {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            synchronized (WsClient.this) {
-                errors.add("WebSocket binary message");
-            }
+            failed("WebSocket binary message");
             ws.request(1);
             return null;
         }
@@ -269,7 +239,7 @@ public final class WsClient implements StyleClient {
     }
 
     @Override
-    public synchronized String toString() {
-        return "WS{events=" + events.size() + ", gaps=" + gaps + ", close=" + close + ", errors=" + errors + "}";
+    protected String details() {
+        return ", close=" + close;
     }
 }

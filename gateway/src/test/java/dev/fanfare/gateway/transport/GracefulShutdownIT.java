@@ -13,8 +13,10 @@ import dev.fanfare.gateway.testing.WsClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Stopping a gateway tells its streaming clients, each in its own protocol, to reconnect (elsewhere). */
+@Timeout(120)
 class GracefulShutdownIT {
 
     @Test

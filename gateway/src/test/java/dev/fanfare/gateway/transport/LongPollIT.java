@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport;
 
 import static dev.fanfare.gateway.testing.Deliveries.PATIENCE;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -20,8 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What only long polling does: parking a request, answering it when an event comes, timing out. */
+@Timeout(120)
 class LongPollIT {
 
     private static final AtomicInteger keys = new AtomicInteger();
@@ -56,7 +59,7 @@ class LongPollIT {
         return CompletableFuture.supplyAsync(() -> on.get("/longpoll?" + query));
     }
 
-    private static JsonNode await(CompletableFuture<Answer> answer) {
+    private static JsonNode answerOf(CompletableFuture<Answer> answer) {
         Answer a = answer.orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
         assertEquals(200, a.status(), a::body);
         return a.json();
@@ -71,7 +74,7 @@ class LongPollIT {
 
         Published p = http.publish(channel, "{\"n\":1}");
 
-        JsonNode answer = await(parked);
+        JsonNode answer = answerOf(parked);
         assertEquals(1, answer.path("events").size(), answer::toString);
         assertEquals(p.data(), answer.path("events").get(0).path("data"));
         assertEquals(answer.path("events").get(0).path("cursor"), answer.path("cursor"), "next: right after the event");
@@ -83,7 +86,7 @@ class LongPollIT {
         String channel = channel();
         String cursor = http.liveCursor(List.of(channel));
 
-        JsonNode answer = await(longPoll(http, GatewayHttp.query(List.of(channel), cursor) + "&timeout=1"));
+        JsonNode answer = answerOf(longPoll(http, GatewayHttp.query(List.of(channel), cursor) + "&timeout=1"));
 
         assertEquals(0, answer.path("events").size(), answer::toString);
         assertEquals(cursor, answer.path("cursor").asText());
@@ -98,7 +101,7 @@ class LongPollIT {
 
         Published p = http.publish(channel, "{\"n\":1}");
 
-        JsonNode answer = await(parked);
+        JsonNode answer = answerOf(parked);
         assertEquals(1, answer.path("events").size(), answer::toString);
         assertEquals(p.data(), answer.path("events").get(0).path("data"));
     }
@@ -107,12 +110,13 @@ class LongPollIT {
     void timesOutWithoutCursorWithTheLiveCursor() {
         String channel = channel();
 
-        JsonNode answer = await(longPoll(http, GatewayHttp.query(List.of(channel), null) + "&timeout=1"));
+        JsonNode answer = answerOf(longPoll(http, GatewayHttp.query(List.of(channel), null) + "&timeout=1"));
 
         assertEquals(0, answer.path("events").size(), answer::toString);
         Published p = http.publish(channel, "{\"n\":1}");
-        JsonNode next = http.poll(List.of(channel), answer.path("cursor").asText());
-        assertEquals(List.of(p.data()), next.path("events").findValues("data"), "the live cursor resumes before later events");
+        String live = answer.path("cursor").asText();
+        await().atMost(PATIENCE).untilAsserted(() -> assertEquals(List.of(p.data()),
+                http.poll(List.of(channel), live).path("events").findValues("data"), "the live cursor resumes before later events"));
     }
 
     @Test
@@ -121,7 +125,7 @@ class LongPollIT {
         String channel = channel();
         String cursor = cappedHttp.liveCursor(List.of(channel));
 
-        JsonNode answer = await(longPoll(cappedHttp, GatewayHttp.query(List.of(channel), cursor) + "&timeout=3600"));
+        JsonNode answer = answerOf(longPoll(cappedHttp, GatewayHttp.query(List.of(channel), cursor) + "&timeout=3600"));
 
         assertEquals(0, answer.path("events").size(), answer::toString);
         assertEquals(cursor, answer.path("cursor").asText());
@@ -140,6 +144,6 @@ class LongPollIT {
 
         Published p = http.publish(channel, "{\"n\":1}");
 
-        assertEquals(List.of(p.data()), await(other).path("events").findValues("data"));
+        assertEquals(List.of(p.data()), answerOf(other).path("events").findValues("data"));
     }
 }

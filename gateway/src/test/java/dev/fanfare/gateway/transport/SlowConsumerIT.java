@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A subscriber that stops reading while events flood in is disconnected with a reason it can read
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * <p>The flood must outgrow the kernel's socket buffers (up to 4 MiB on loopback here) before the
  * gateway's own outbound buffer reaches its high-water mark (64 KiB in this gateway).
  */
+@Timeout(120)
 class SlowConsumerIT {
 
     private static final int SMALL = 3;

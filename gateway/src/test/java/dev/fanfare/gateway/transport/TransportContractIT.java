@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The delivery contract, the same for the four styles: what a subscriber gets, in which order,
  * where it resumes, and when it is told it missed something. Real Kafka, real sockets.
  */
+@Timeout(120)
 class TransportContractIT {
 
     private static final Pattern CURSOR = Pattern.compile("[A-Za-z0-9_-]+");
@@ -85,17 +87,27 @@ class TransportContractIT {
         return client(style, gateway);
     }
 
+    /** A client of {@code style} on these channels from the live end, by cursor: events published later all reach it. */
+    private StyleClient startedAtTheLiveEnd(Style style, String... channels) {
+        StyleClient c = client(style);
+        c.start(List.of(channels), http.liveCursor(List.of(channels)));
+        return c;
+    }
+
     /** A channel key no other test uses. */
     private static String key(String what, Style style) {
-        return what + "-" + style.name().toLowerCase().replace('_', '-') + "-" + keys.incrementAndGet();
+        return key(what + "-" + style.name().toLowerCase().replace('_', '-'));
+    }
+
+    private static String key(String what) {
+        return what + "-" + keys.incrementAndGet();
     }
 
     @ParameterizedTest
     @EnumSource(Style.class)
     void deliversAPublishedEventInTheEnvelope(Style style) {
         String channel = "ticker/" + key("acme", style);
-        StyleClient c = client(style);
-        c.start(List.of(channel), http.liveCursor(List.of(channel)));
+        StyleClient c = startedAtTheLiveEnd(style, channel);
 
         Published p = http.publish(channel, "{\"last\":101.5,\"name\":\"ACME\",\"tags\":[\"a\",\"b\"]}");
 
@@ -116,8 +128,7 @@ class TransportContractIT {
     @EnumSource(Style.class)
     void deliversTextPayloadsAsJsonStrings(Style style) {
         String channel = "demo/" + key("text", style);
-        StyleClient c = client(style);
-        c.start(List.of(channel), http.liveCursor(List.of(channel)));
+        StyleClient c = startedAtTheLiveEnd(style, channel);
 
         GatewayHttp.Answer a = http.post("/publish/" + channel, "text/plain; charset=utf-8", "hello \"world\"\nsecond line é");
         assertEquals(202, a.status(), a::body);
@@ -129,8 +140,7 @@ class TransportContractIT {
     @EnumSource(Style.class)
     void keepsTheOrderOfAChannel(Style style) {
         String channel = "ticker/" + key("order", style);
-        StyleClient c = client(style);
-        c.start(List.of(channel), http.liveCursor(List.of(channel)));
+        StyleClient c = startedAtTheLiveEnd(style, channel);
 
         http.publishMany(channel, "order", 30);
 
@@ -147,9 +157,7 @@ class TransportContractIT {
         String b = "likes/" + key("b", style);
         String d = "likes/" + key("d", style);
         // The wildcard also covers channel a, which the client names too: still one delivery per event.
-        List<String> channels = List.of(a, "likes/*");
-        StyleClient c = client(style);
-        c.start(channels, http.liveCursor(channels));
+        StyleClient c = startedAtTheLiveEnd(style, a, "likes/*");
 
         for (int i = 1; i <= 3; i++) {
             for (String ch : List.of(a, b, d)) {
@@ -169,8 +177,7 @@ class TransportContractIT {
     @EnumSource(Style.class)
     void resumesAfterADisconnectWithoutGapOrDuplicate(Style style) {
         String channel = "claps/" + key("resume", style);
-        StyleClient c = client(style);
-        c.start(List.of(channel), http.liveCursor(List.of(channel)));
+        StyleClient c = startedAtTheLiveEnd(style, channel);
         List<Published> all = new ArrayList<>(http.publishMany(channel, "resume", 5));
         awaitEvents(c, 5);
         c.stop();
@@ -291,8 +298,7 @@ class TransportContractIT {
         String ticker = "ticker/" + key("multi", style);
         String claps = "claps/" + key("multi", style);
         List<String> channels = List.of(ticker, claps);
-        StyleClient c = client(style);
-        c.start(channels, http.liveCursor(channels));
+        StyleClient c = startedAtTheLiveEnd(style, ticker, claps);
         for (int i = 1; i <= 4; i++) {
             http.publish(ticker, "{\"n\":" + i + "}");
             http.publish(claps, "{\"n\":" + i + "}");
@@ -315,7 +321,7 @@ class TransportContractIT {
 
     @Test
     void everyStyleOnOneChannelGetsEveryEventInTheSameEnvelope() {
-        String channel = "demo/" + key("shared", Style.SSE);
+        String channel = "demo/" + key("shared");
         String cursor = http.liveCursor(List.of(channel));
         List<StyleClient> all = new ArrayList<>();
         for (Style s : Style.values()) {
@@ -336,7 +342,7 @@ class TransportContractIT {
 
     @Test
     void sseAnswersWithStreamHeadersAndLastEventIdWinsOverTheCursorParameter() {
-        String channel = "demo/" + key("lastid", Style.SSE);
+        String channel = "demo/" + key("lastid");
         List<Published> p = http.publishMany(channel, "lastid", 3);
         SseClient sse = new SseClient(gateway.port());
         clients.add(sse);
@@ -358,7 +364,7 @@ class TransportContractIT {
 
     @Test
     void webSocketSubscribesFromTheUrlPublishesAndUnsubscribes() {
-        String channel = "claps/" + key("ws", Style.WS);
+        String channel = "claps/" + key("ws");
         String fence = "claps/" + samePartitionKey(channel.substring("claps/".length()), "fence");
         WsClient ws = new WsClient(gateway.port());
         clients.add(ws);
