@@ -32,9 +32,10 @@ public final class LongPollEndpoint {
         List<ChannelName> channels = params.channels(query);
         String cursorText = RequestParams.first(query, "cursor");
         long[] from = params.cursor(cursorText);
-        int maxSeconds = (int) services.config().longPollMax().toSeconds();
-        int seconds = RequestParams.intParam(query, "timeout", (int) services.config().longPollDefault().toSeconds(),
-                0, maxSeconds);
+        // A longer wish is capped, not refused: the client cannot know the server's maximum.
+        int seconds = Math.min(RequestParams.intParam(query, "timeout",
+                (int) services.config().longPollDefault().toSeconds(), 0, Integer.MAX_VALUE),
+                (int) services.config().longPollMax().toSeconds());
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
         LongPoll poll = new LongPoll(ctx, HttpUtil.isKeepAlive(req), shard);
         String position = shard.subscribe(poll, channels, from);

@@ -5,11 +5,11 @@ import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Subscriber;
+import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Shutdown;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -98,7 +98,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     private void disconnect(String reason, String message) {
         shard.remove(sink);
         String frame = "event: disconnect\ndata: {\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}\n\n";
-        ctx.writeAndFlush(ByteBufUtil.writeAscii(ctx.alloc(), frame)).addListener(ChannelFutureListener.CLOSE);
+        GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), frame));
     }
 
     private final class Sink extends Subscriber {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -54,17 +55,40 @@ public final class WebSocketEndpoint {
                 .allowExtensions(false)
                 .withUTF8Validator(true)
                 .handleCloseFrames(true)
+                // The session sends every close frame itself (see WebSocketSession#exceptionCaught):
+                // Netty's own would close at once (1007/1009) or add a second frame, 1000 "Bye".
+                .closeOnProtocolViolation(false)
+                .sendCloseFrame(null)
                 .dropPongFrames(false)
                 .handshakeTimeoutMillis(10_000)
                 .build();
         ChannelPipeline p = ctx.pipeline();
         long ping = services.config().wsPingInterval().toMillis();
-        p.addLast("ws-protocol", new WebSocketServerProtocolHandler(config));
+        p.addLast("ws-protocol", new ProtocolHandler(config));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
         p.addLast("ws-idle", new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("ws", new WebSocketSession(services, channels, from, refusal));
         p.remove("drain");
         p.remove(ctx.handler());
         p.fireChannelRead(req.retain());
+    }
+
+    /**
+     * Netty's protocol handler, except that a frame the decoder refused (1007, 1009) is left to the
+     * session, which sends the close frame and closes a moment later; Netty's would close at once.
+     */
+    private static final class ProtocolHandler extends WebSocketServerProtocolHandler {
+        ProtocolHandler(WebSocketServerProtocolConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (cause instanceof CorruptedWebSocketFrameException) {
+                ctx.fireExceptionCaught(cause);
+            } else {
+                super.exceptionCaught(ctx, cause);
+            }
+        }
     }
 }

@@ -11,16 +11,19 @@ import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.transport.ApiException;
 import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Json;
 import dev.fanfare.gateway.transport.Shutdown;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -28,6 +31,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
     static final int SLOW_CONSUMER = 4008;
+    private static final long CLOSE_LINGER_MILLIS = 2000;
 
     private final GatewayServices services;
     private final List<ChannelName> initialChannels;
@@ -245,8 +250,27 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         shard.remove(sink);
-        String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, shortReason)).addListener(ChannelFutureListener.CLOSE);
+        GracefulClose.afterWriting(ctx, closeFrame(code, reason));
+    }
+
+    /**
+     * Closes after a frame or message refused (not UTF-8, over the limit). The client may still be
+     * sending it; closing the socket with its bytes unread would reset the connection and lose the
+     * close frame on the way, so the close frame goes first and the socket is closed a moment later
+     * (or by the client). Whatever else arrives is dropped.
+     */
+    private void closeRefusingInput(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        shard.remove(sink);
+        ctx.writeAndFlush(closeFrame(code, reason), ctx.voidPromise());
+        ctx.executor().schedule(() -> ctx.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static CloseWebSocketFrame closeFrame(int code, String reason) {
+        return new CloseWebSocketFrame(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
     }
 
     @Override
@@ -257,8 +281,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("WebSocket connection failed", cause);
-        ctx.close();
+        if (cause instanceof CorruptedWebSocketFrameException refused) {
+            log.debug("WebSocket frame refused: {}", refused.getMessage());
+            closeRefusingInput(refused.closeStatus().code(), refused.getMessage());
+        } else if (cause instanceof TooLongFrameException) {
+            int max = services.config().maxBodyBytes();
+            log.debug("WebSocket message refused: over {} bytes", max);
+            closeRefusingInput(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+                    "message: over " + max + " bytes (expected: at most " + max + ")");
+        } else {
+            log.debug("WebSocket connection failed", cause);
+            ctx.close();
+        }
     }
 
     private final class Sink extends Subscriber {
