@@ -139,12 +139,15 @@ public final class Shard {
         }
         long[] base = s.channels.size() > added.size() ? current(s) : null;
         try (CatchUp c = catchUp(added, from, base, Integer.MAX_VALUE)) {
+            CompletableFuture<List<Event>> states = from == null ? missingSnapshots(added, c).toCompletableFuture() : null;
+            boolean pending = states != null && !states.isDone();
+            s.statesPending = pending;
             c.writeTo(s);
             s.ahead = Cursors.covers(deliveredVector, c.position()) ? null : c.position();
-            if (from == null) {
-                missingSnapshots(added, c).thenAccept(states -> {
-                    if (!states.isEmpty()) {
-                        loop.execute(() -> writeStates(s, states));
+            if (states != null) {
+                states.thenAccept(list -> {
+                    if (pending || !list.isEmpty()) {
+                        loop.execute(() -> writeStates(s, list));
                     }
                 });
             }
@@ -180,6 +183,7 @@ public final class Shard {
 
     private void writeStates(Subscriber s, List<Event> states) {
         try {
+            s.statesPending = false;
             if (!s.closed) {
                 states.stream().filter(e -> s.channels.contains(e.channel()) && !hasEvent(e.channel()))
                         .forEach(e -> s.write(e, e.cursor(), true));

@@ -23,6 +23,7 @@ public abstract class Subscriber {
     long[] ahead;
     int batchState = IDLE;
     boolean closed;
+    boolean statesPending;
 
     /**
      * Called before this subscriber's first event of a live batch.
@@ -44,6 +45,14 @@ public abstract class Subscriber {
 
     /** Ends a batch (live or catch-up): flush. */
     protected abstract void endBatch();
+
+    /**
+     * True while snapshots from the hub's {@link SnapshotSource} are still on their way: a
+     * subscriber that answers once (a long poll) waits for them; they end with an {@link #endBatch}.
+     */
+    protected final boolean statesPending() {
+        return statesPending;
+    }
 
     /** The channels this subscriber is registered for (read on its event loop only). */
     public final Set<ChannelName> channels() {

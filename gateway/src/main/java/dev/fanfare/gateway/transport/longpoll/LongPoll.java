@@ -70,7 +70,7 @@ final class LongPoll extends Subscriber implements ParkedRequest {
 
     @Override
     protected void endBatch() {
-        if (!events.isEmpty() || !gaps.isEmpty()) {
+        if (!statesPending() && (!events.isEmpty() || !gaps.isEmpty())) {
             answerNow();
         }
     }
