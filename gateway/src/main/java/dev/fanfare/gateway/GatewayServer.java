@@ -81,19 +81,20 @@ public final class GatewayServer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts a node; on failure everything started so far is stopped again. */
+    /** Starts a node; on any failure everything started so far is stopped again. */
     public static GatewayServer start(GatewayConfig config) {
         GatewayServer s = new GatewayServer(config);
         try {
             s.startAll();
             return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             s.close();
             throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException | Error e) {
+            // Errors too (a class missing at run time): a half-started broker must not keep the JVM alive.
+            s.close();
+            throw e;
         }
     }
 

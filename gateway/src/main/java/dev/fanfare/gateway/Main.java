@@ -90,6 +90,14 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        int code;
+        try {
+            code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        } catch (Throwable t) {
+            // Whatever went wrong, exit: threads a failed start left behind must not hold the JVM.
+            t.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 }
