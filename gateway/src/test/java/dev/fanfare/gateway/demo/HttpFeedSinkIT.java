@@ -64,7 +64,7 @@ class HttpFeedSinkIT {
 
         sink.tick(symbol, quote).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        JsonNode latest = latestData("ticker/" + symbol);
+        JsonNode latest = awaitLatestData("ticker/" + symbol);
         assertEquals(JSON.readTree(quote), latest);
     }
 
@@ -98,7 +98,7 @@ class HttpFeedSinkIT {
         DemoFeed.Stats stats = feed.stats();
         assertEquals(0, stats.failed(), stats::summary);
         for (String symbol : symbols) {
-            assertEquals(symbol, latestData("ticker/" + symbol).get("symbol").asText());
+            assertEquals(symbol, awaitLatestData("ticker/" + symbol).get("symbol").asText());
         }
     }
 
@@ -132,6 +132,14 @@ class HttpFeedSinkIT {
     }
 
     /** The data of the channel's latest retained event, from a cursor-less {@code /poll}; a missing node while none. */
+    /**
+     * The latest data once the gateway has any for {@code channel}: Kafka acknowledging a publish
+     * comes before the gateway's reader has ingested it.
+     */
+    private JsonNode awaitLatestData(String channel) {
+        return await().atMost(WAIT).until(() -> latestData(channel), data -> !data.isMissingNode());
+    }
+
     private JsonNode latestData(String channel) throws Exception {
         String url = "http://127.0.0.1:" + gateway.port() + "/poll?channel="
                 + URLEncoder.encode(channel, StandardCharsets.UTF_8);
