@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -139,17 +138,14 @@ public final class Shard {
         }
         long[] base = s.channels.size() > added.size() ? current(s) : null;
         try (CatchUp c = catchUp(added, from, base, Integer.MAX_VALUE)) {
-            CompletableFuture<List<Event>> states = from == null ? missingSnapshots(added, c).toCompletableFuture() : null;
-            boolean pending = states != null && !states.isDone();
-            s.statesPending = pending;
+            // Whether the store answers before or after this line, a subscriber that was asked for
+            // store snapshots waits for them (a long poll must not answer without them).
+            CompletableFuture<List<Event>> states = from == null ? missingSnapshots(added, c) : null;
+            s.statesPending = states != null;
             c.writeTo(s);
             s.ahead = Cursors.covers(deliveredVector, c.position()) ? null : c.position();
             if (states != null) {
-                states.thenAccept(list -> {
-                    if (pending || !list.isEmpty()) {
-                        loop.execute(() -> writeStates(s, list));
-                    }
-                });
+                states.thenAccept(list -> loop.execute(() -> writeStates(s, list)));
             }
             return c.cursor();
         }
@@ -158,11 +154,13 @@ public final class Shard {
     /**
      * Snapshots from the hub's {@link SnapshotSource} for the key channels a snapshot catch-up found
      * nothing for, carrying the catch-up's cursor. Completes off the loop; the caller releases them.
+     *
+     * @return null when there is nothing to ask
      */
-    public CompletionStage<List<Event>> missingSnapshots(Collection<ChannelName> channels, CatchUp c) {
+    public CompletableFuture<List<Event>> missingSnapshots(Collection<ChannelName> channels, CatchUp c) {
         SnapshotSource source = hub.snapshotSource();
         if (source == null) {
-            return CompletableFuture.completedFuture(List.of());
+            return null;
         }
         Set<ChannelName> found = new HashSet<>();
         c.items().forEach(i -> found.add(i.event().channel()));
@@ -175,7 +173,7 @@ public final class Shard {
             }
         }
         if (asks.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
+            return null;
         }
         return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0]))
                 .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());

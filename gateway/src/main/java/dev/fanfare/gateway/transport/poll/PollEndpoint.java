@@ -46,8 +46,8 @@ public final class PollEndpoint {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
         CatchUp c = shard.catchUp(channels, from, null, limit);
-        CompletionStage<List<Event>> states = from == null ? shard.missingSnapshots(channels, c)
-                : CompletableFuture.completedFuture(List.of());
+        CompletionStage<List<Event>> asked = from == null ? shard.missingSnapshots(channels, c) : null;
+        CompletionStage<List<Event>> states = asked != null ? asked : CompletableFuture.completedFuture(List.of());
         states.thenAccept(extra -> ctx.executor().execute(() -> {
             try {
                 List<ByteBuf> events = new ArrayList<>(c.items().size() + extra.size());
