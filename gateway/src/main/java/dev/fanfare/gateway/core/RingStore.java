@@ -213,18 +213,4 @@ public final class RingStore {
         bytes = 0;
         rings = 0;
     }
-
-    public synchronized long bytes() {
-        return bytes;
-    }
-
-    public synchronized int events() {
-        int n = 0;
-        for (Map<String, KeyRing> m : byStream) {
-            for (KeyRing r : m.values()) {
-                n += r.events.size();
-            }
-        }
-        return n;
-    }
 }

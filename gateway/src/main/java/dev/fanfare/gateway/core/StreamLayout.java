@@ -20,7 +20,6 @@ public final class StreamLayout {
 
     private final List<Stream> streams;
     private final Map<String, Stream> byName = new HashMap<>();
-    private final int[] streamOfGlobal;
     private final int totalPartitions;
 
     public StreamLayout(List<Stream> streams) {
@@ -35,12 +34,6 @@ public final class StreamLayout {
             total += s.partitions();
         }
         totalPartitions = total;
-        streamOfGlobal = new int[total];
-        for (Stream s : this.streams) {
-            for (int p = 0; p < s.partitions(); p++) {
-                streamOfGlobal[s.base() + p] = s.index();
-            }
-        }
     }
 
     /** Builds the layout from (name, topic, topic id, partitions) in the given order. */
@@ -61,10 +54,6 @@ public final class StreamLayout {
     /** The stream of that name, or null when this node does not serve it. */
     public Stream stream(String name) {
         return byName.get(name);
-    }
-
-    public Stream streamOfGlobal(int global) {
-        return streams.get(streamOfGlobal[global]);
     }
 
     public int totalPartitions() {

@@ -30,6 +30,7 @@ public final class HealthEndpoint {
             body.put("counters", error == null && up[1] ? "up" : "unreachable");
             body.put("connections", services.connections().size());
             body.put("eventsIngested", services.hub().ingested());
+            body.put("recordsSkipped", services.hub().skipped());
             HttpResponses.send(ctx, keepAlive, HttpResponses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body));
         }, ctx.executor());
     }
