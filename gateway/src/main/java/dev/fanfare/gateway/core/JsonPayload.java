@@ -2,7 +2,6 @@ package dev.fanfare.gateway.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -13,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonPayload {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
 
     private JsonPayload() {
     }
@@ -28,7 +26,7 @@ public final class JsonPayload {
                 return raw;
             }
             try {
-                return MAPPER.writeValueAsBytes(MAPPER.readTree(raw));
+                return Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(raw));
             } catch (IOException e) {
                 // fall through: treat as text
             }
@@ -39,7 +37,7 @@ public final class JsonPayload {
     /** The bytes as a JSON string (UTF-8 text, escaped). */
     public static byte[] text(byte[] raw) {
         try {
-            return MAPPER.writeValueAsBytes(new String(raw, StandardCharsets.UTF_8));
+            return Json.MAPPER.writeValueAsBytes(new String(raw, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.counters;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.Json;
 
 /**
  * A counter action durably recorded in Kafka (answered 202). The totals follow on the totals channels.
@@ -14,7 +15,7 @@ public record CounterAck(CounterAction.Type type, String post, String user, int 
      * {@code {"post":"p","user":"u","liked":true|false}} for a like or an unlike.
      */
     public ObjectNode toJson() {
-        ObjectNode node = CounterAction.JSON.createObjectNode().put("post", post).put("user", user);
+        ObjectNode node = Json.MAPPER.createObjectNode().put("post", post).put("user", user);
         if (type == CounterAction.Type.CLAP) {
             return node.put("count", count).put("userClaps", userClaps);
         }

@@ -1,8 +1,8 @@
 package dev.fanfare.gateway.counters;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.Json;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -19,7 +19,6 @@ public record CounterAction(Type type, String post, String user, int count, long
     /** Reservation ids start at 1; 0 means the action was recorded without one. */
     public static final long NO_RESERVATION = 0;
 
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the action does. {@link #NOOP} stands for an undecodable record: it only advances the offset. */
     public enum Type {
@@ -48,7 +47,7 @@ public record CounterAction(Type type, String post, String user, int count, long
     }
 
     byte[] toJson() {
-        ObjectNode node = JSON.createObjectNode()
+        ObjectNode node = Json.MAPPER.createObjectNode()
                 .put("type", type.wireName())
                 .put("post", post)
                 .put("user", user);
@@ -59,7 +58,7 @@ public record CounterAction(Type type, String post, String user, int count, long
             }
         }
         try {
-            return JSON.writeValueAsBytes(node);
+            return Json.MAPPER.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + this, e);
         }
@@ -73,7 +72,7 @@ public record CounterAction(Type type, String post, String user, int count, long
     static CounterAction fromJson(byte[] value) {
         JsonNode node;
         try {
-            node = JSON.readTree(value);
+            node = Json.MAPPER.readTree(value);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON", e);
         }

@@ -3,6 +3,7 @@ package dev.fanfare.gateway.counters;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.counters.CounterRejection.Reason;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class CounterRequests {
             if (failure != null) {
                 return errorFrame(id, rejection(failure));
             }
-            ObjectNode frame = CounterAction.JSON.createObjectNode().put("type", "ack");
+            ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "ack");
             if (id != null) {
                 frame.set("id", id);
             }
@@ -145,7 +146,7 @@ public final class CounterRequests {
         }
         JsonNode node;
         try {
-            node = CounterAction.JSON.readTree(body);
+            node = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             node = null;
         }
@@ -200,7 +201,7 @@ public final class CounterRequests {
     }
 
     private static ObjectNode errorFrame(JsonNode id, CounterRejection rejection) {
-        ObjectNode frame = CounterAction.JSON.createObjectNode().put("type", "error");
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "error");
         if (id != null) {
             frame.set("id", id);
         }
@@ -208,12 +209,12 @@ public final class CounterRequests {
     }
 
     private static ObjectNode error(String code, String message) {
-        return CounterAction.JSON.createObjectNode().put("error", code).put("message", message);
+        return Json.MAPPER.createObjectNode().put("error", code).put("message", message);
     }
 
     private static byte[] json(ObjectNode node) {
         try {
-            return CounterAction.JSON.writeValueAsBytes(node);
+            return Json.MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + node, e);
         }

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.Json;
 import java.io.IOException;
 
 /**
@@ -11,8 +12,8 @@ public record PostTotals(String post, long claps, long likes) {
     /** The JSON payload published on the totals channels and answered as a snapshot. */
     public byte[] toJson() {
         try {
-            return CounterAction.JSON.writeValueAsBytes(
-                    CounterAction.JSON.createObjectNode().put("post", post).put("claps", claps).put("likes", likes));
+            return Json.MAPPER.writeValueAsBytes(
+                    Json.MAPPER.createObjectNode().put("post", post).put("claps", claps).put("likes", likes));
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + this, e);
         }

@@ -1,7 +1,7 @@
 package dev.fanfare.gateway.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanfare.gateway.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +26,6 @@ import java.util.concurrent.CompletionStage;
  */
 public final class HttpFeedSink implements FeedSink {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String APPLICATION_JSON = "application/json";
 
     private final HttpClient client;
@@ -69,7 +68,7 @@ public final class HttpFeedSink implements FeedSink {
     private CompletionStage<HttpResponse<byte[]>> send(String method, String path, Map<String, Object> body) {
         byte[] json;
         try {
-            json = JSON.writeValueAsBytes(body);
+            json = Json.MAPPER.writeValueAsBytes(body);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -109,7 +108,7 @@ public final class HttpFeedSink implements FeedSink {
             String error = "http_" + response.statusCode();
             String detail = "";
             try {
-                JsonNode body = JSON.readTree(response.body());
+                JsonNode body = Json.MAPPER.readTree(response.body());
                 if (body != null && body.hasNonNull("error")) {
                     error = body.get("error").asText();
                     detail = body.path("message").asText("");

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.fanfare.gateway.core.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

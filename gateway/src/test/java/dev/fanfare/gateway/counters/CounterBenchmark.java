@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.Json;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,7 +141,7 @@ class CounterBenchmark {
 
     private static long claps(byte[] value) {
         try {
-            JsonNode node = CounterAction.JSON.readTree(value);
+            JsonNode node = Json.MAPPER.readTree(value);
             return node.get("claps").longValue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

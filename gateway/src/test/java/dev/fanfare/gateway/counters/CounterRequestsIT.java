@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.Json;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -168,7 +169,7 @@ class CounterRequestsIT {
 
     private JsonNode ws(String message) {
         try {
-            ObjectNode frame = rig.requests.websocket(CounterAction.JSON.readTree(message))
+            ObjectNode frame = rig.requests.websocket(Json.MAPPER.readTree(message))
                     .toCompletableFuture().get(30, SECONDS);
             return json(frame.toString()); // as sent on the wire
         } catch (Exception e) {
@@ -178,7 +179,7 @@ class CounterRequestsIT {
 
     private static void assertError(CounterReply reply, int status, String code, String message) {
         assertEquals(status, reply.status());
-        ObjectNode expected = CounterAction.JSON.createObjectNode().put("error", code).put("message", message);
+        ObjectNode expected = Json.MAPPER.createObjectNode().put("error", code).put("message", message);
         assertEquals(expected, json(reply));
     }
 
@@ -188,7 +189,7 @@ class CounterRequestsIT {
 
     private static JsonNode json(String text) {
         try {
-            return CounterAction.JSON.readTree(text);
+            return Json.MAPPER.readTree(text);
         } catch (Exception e) {
             throw new AssertionError(text, e);
         }

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.counters;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.kafka.TopicMeta;
 import dev.fanfare.gateway.testing.TestKafka;
 import dev.fanfare.gateway.testing.TestRedis;
@@ -139,7 +140,7 @@ final class CounterRig implements AutoCloseable {
 
         private static PostTotals parse(byte[] value) {
             try {
-                JsonNode node = CounterAction.JSON.readTree(value);
+                JsonNode node = Json.MAPPER.readTree(value);
                 return new PostTotals(node.get("post").textValue(), node.get("claps").longValue(),
                         node.get("likes").longValue());
             } catch (IOException e) {

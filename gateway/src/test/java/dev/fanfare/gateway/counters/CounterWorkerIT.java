@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.Json;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -310,7 +311,7 @@ class CounterWorkerIT {
             byte[] body = ("{\"user\":\"" + user + "\",\"count\":" + count + "}").getBytes(StandardCharsets.UTF_8);
             return rig.requests.http("POST", "/claps/" + post, body).toCompletableFuture().get(30, SECONDS).status();
         }
-        ObjectNode message = CounterAction.JSON.createObjectNode().put("type", "clap").put("post", post)
+        ObjectNode message = Json.MAPPER.createObjectNode().put("type", "clap").put("post", post)
                 .put("user", user).put("count", count).put("id", "1");
         ObjectNode frame = rig.requests.websocket(message).toCompletableFuture().get(30, SECONDS);
         if (frame.get("type").textValue().equals("ack")) {

@@ -3,7 +3,7 @@ package dev.fanfare.gateway.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fanfare.gateway.transport.Json;
+import dev.fanfare.gateway.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.fanfare.gateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fanfare.gateway.transport.Json;
+import dev.fanfare.gateway.core.Json;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,7 +2,7 @@ package dev.fanfare.gateway.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fanfare.gateway.transport.Json;
+import dev.fanfare.gateway.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.WebSocket;

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.Json;
 import static dev.fanfare.gateway.testing.Deliveries.PATIENCE;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.gateway.GatewayServer;
+import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.testing.GatewayHttp;
 import dev.fanfare.gateway.testing.RawWebSocket;
 import dev.fanfare.gateway.testing.SseClient;
 import dev.fanfare.gateway.testing.StyleClient;
 import dev.fanfare.gateway.testing.TestGateway;
 import dev.fanfare.gateway.testing.WsClient;
-import dev.fanfare.gateway.transport.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

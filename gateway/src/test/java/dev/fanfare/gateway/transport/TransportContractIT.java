@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.Json;
 import static dev.fanfare.gateway.testing.Deliveries.awaitEvents;
 import static dev.fanfare.gateway.testing.Deliveries.numbers;
 import static dev.fanfare.gateway.testing.Deliveries.upTo;

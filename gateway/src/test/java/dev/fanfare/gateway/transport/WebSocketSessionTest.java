@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,8 @@
-package dev.fanfare.gateway.transport;
+package dev.fanfare.gateway.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The one Jackson mapper of the transports (thread-safe once configured). */
+/** The gateway's one Jackson mapper, default-configured and thread-safe. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
