@@ -1,8 +1,8 @@
 package dev.fanfare.client;
 
-import dev.fanfare.gateway.demo.DemoFeed;
-import dev.fanfare.gateway.demo.DemoFeedConfig;
-import dev.fanfare.gateway.demo.HttpFeedSink;
+import dev.fanfare.feed.DemoFeed;
+import dev.fanfare.feed.DemoFeedConfig;
+import dev.fanfare.feed.HttpFeedSink;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;

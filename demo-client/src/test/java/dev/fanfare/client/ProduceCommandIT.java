@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanfare.feed.DemoFeedConfig;
 import dev.fanfare.gateway.GatewayServer;
 import dev.fanfare.gateway.config.GatewayConfig;
-import dev.fanfare.gateway.demo.DemoFeedConfig;
 import dev.fanfare.gateway.testing.TestKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanfare.gateway.demo.DemoFeedConfig;
+import dev.fanfare.feed.DemoFeedConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -1,13 +1,13 @@
 package dev.fanfare.gateway;
 
+import dev.fanfare.feed.DemoFeed;
+import dev.fanfare.feed.DemoFeedConfig;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.counters.Counters;
 import dev.fanfare.gateway.counters.CountersConfig;
 import dev.fanfare.gateway.counters.TotalsSnapshots;
-import dev.fanfare.gateway.demo.DemoFeed;
-import dev.fanfare.gateway.demo.DemoFeedConfig;
 import dev.fanfare.gateway.demo.GatewayFeedSink;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;

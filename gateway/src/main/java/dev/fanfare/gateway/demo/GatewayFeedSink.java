@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.demo;
 
+import dev.fanfare.feed.FeedSink;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.JsonPayload;
 import dev.fanfare.gateway.counters.CounterService;

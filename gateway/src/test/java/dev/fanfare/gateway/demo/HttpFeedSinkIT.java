@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanfare.feed.DemoFeed;
+import dev.fanfare.feed.DemoFeedConfig;
+import dev.fanfare.feed.FeedSink;
+import dev.fanfare.feed.HttpFeedSink;
 import dev.fanfare.gateway.GatewayServer;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.TestKafka;
@@ -60,7 +64,10 @@ class HttpFeedSinkIT {
     @Test
     void aTickIsPublishedOnTheSymbolsTickerChannel() throws Exception {
         String symbol = "HS" + run.toUpperCase();
-        byte[] quote = new TickerModel.Quote(symbol, 12_345, 12_344, 12_346, 500, 12_000).toJson();
+        // What TickerModel.Quote(symbol, 12_345, 12_344, 12_346, 500, 12_000).toJson() gives: the model is
+        // package-private in the feed module (theTickerFeedRunsAgainstAGatewayWithoutFailures sends its quotes).
+        byte[] quote = ("{\"symbol\":\"" + symbol + "\",\"last\":123.45,\"bid\":123.44,\"ask\":123.46,\"volume\":500,"
+                + "\"change\":3.45,\"changePct\":2.88}").getBytes(StandardCharsets.UTF_8);
 
         sink.tick(symbol, quote).toCompletableFuture().get(10, TimeUnit.SECONDS);
 

@@ -1,7 +1,7 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fanfare.gateway.core.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +27,8 @@ import java.util.concurrent.CompletionStage;
 public final class HttpFeedSink implements FeedSink {
 
     private static final String APPLICATION_JSON = "application/json";
+    /** Default-configured and thread-safe; the feed's own, since this module does not depend on the gateway. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
     private final String baseUrl;
@@ -68,7 +70,7 @@ public final class HttpFeedSink implements FeedSink {
     private CompletionStage<HttpResponse<byte[]>> send(String method, String path, Map<String, Object> body) {
         byte[] json;
         try {
-            json = Json.MAPPER.writeValueAsBytes(body);
+            json = JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -108,7 +110,7 @@ public final class HttpFeedSink implements FeedSink {
             String error = "http_" + response.statusCode();
             String detail = "";
             try {
-                JsonNode body = Json.MAPPER.readTree(response.body());
+                JsonNode body = JSON.readTree(response.body());
                 if (body != null && body.hasNonNull("error")) {
                     error = body.get("error").asText();
                     detail = body.path("message").asText("");

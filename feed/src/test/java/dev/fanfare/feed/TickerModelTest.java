@@ -1,4 +1,4 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

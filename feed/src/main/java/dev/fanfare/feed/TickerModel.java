@@ -1,4 +1,4 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.feed;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,4 +1,4 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.feed;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

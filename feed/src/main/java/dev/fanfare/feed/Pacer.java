@@ -1,4 +1,4 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.feed;
 
 /**
  * Says how many events are due at a given moment for a steady rate with periodic bursts. It integrates the rate over
