@@ -31,8 +31,9 @@ class ProduceCommandIT {
     @Test
     void producesTickerQuotesThatSubscribersSeeAndReportsThem() throws Exception {
         // Topics of its own: every ticker event this gateway sees comes from this produce run.
-        try (GatewayServer gateway = GatewayServer.start(GatewayConfig.defaults().toBuilder().port(0)
-                .kafka(TestKafka.bootstrapServers()).topicPrefix(TestKafka.uniqueTopicPrefix()).demoFeed(false).build())) {
+        try (GatewayServer gateway = GatewayServer.start(GatewayConfig.defaults().withPort(0)
+                .withKafka(k -> k.withBootstrap(TestKafka.bootstrapServers()).withTopicPrefix(TestKafka.uniqueTopicPrefix()))
+                .withDemoFeed(false))) {
             String url = "http://127.0.0.1:" + gateway.port();
             StringWriter out = new StringWriter();
 

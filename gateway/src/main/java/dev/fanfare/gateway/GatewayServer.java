@@ -4,19 +4,18 @@ import dev.fanfare.feed.DemoFeed;
 import dev.fanfare.feed.DemoFeedConfig;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
+import dev.fanfare.gateway.core.CachedHealthCheck;
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.counters.Counters;
-import dev.fanfare.gateway.counters.CountersConfig;
 import dev.fanfare.gateway.counters.TotalsSnapshots;
 import dev.fanfare.gateway.demo.GatewayFeedSink;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
-import dev.fanfare.gateway.kafka.KafkaHealth;
 import dev.fanfare.gateway.kafka.KafkaSource;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
-import dev.fanfare.gateway.transport.CounterEndpoint;
 import dev.fanfare.gateway.transport.GatewayInitializer;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.RequestParams;
@@ -43,12 +42,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +64,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     /** Longest a stop waits for answers owed; a Kafka send times out within 10 s. */
-    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(12);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(12);
 
     private final GatewayConfig config;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -99,43 +99,48 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void startAll() throws InterruptedException {
-        if (config.embeddedKafka()) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), 0);
+        GatewayConfig.Kafka kafka = config.kafka();
+        if (kafka.embedded()) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafka.dataDir().resolve("kafka"), 0);
             closeInReverse.add(broker);
             bootstrapServers = broker.bootstrapServers();
             log.info("embedded Kafka broker at {} (data in {})", bootstrapServers, broker.dataDir());
         } else {
-            bootstrapServers = config.kafka();
+            bootstrapServers = kafka.bootstrap();
         }
+        boolean createTopics = kafka.createTopics() || kafka.embedded();
         TopicAdmin admin = new TopicAdmin(bootstrapServers);
         closeInReverse.add(admin);
-        StreamLayout layout = layout(admin);
+        StreamLayout layout = layout(admin, createTopics);
 
-        KafkaSource source = new KafkaSource(bootstrapServers, layout, config.warmupRecords(), "fanfare-source-" + UUID.randomUUID());
-        IoChoice io = IoChoice.of(config.transport());
+        KafkaSource source = new KafkaSource(bootstrapServers, layout, kafka.warmupRecords(), kafka.maxIngestLag(),
+                "fanfare-source-" + UUID.randomUUID());
+        closeInReverse.add(source);
+        counters = Counters.start(config.counters().withTopicPrefix(kafka.topicPrefix())
+                .withActionsPartitions(kafka.partitions()), bootstrapServers, createTopics);
+        closeInReverse.add(counters);
+        IoChoice io = IoChoice.of(config.server().transport());
         boss = new MultiThreadIoEventLoopGroup(1, io.factory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io.factory());
-        hub = new FanoutHub(layout, config.rings(), source.start(), workers, PooledByteBufAllocator.DEFAULT);
-        closeInReverse.add(hub);
-        closeInReverse.add(this::stopLoops);
+        workers = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io.factory());
+        closeInReverse.add(this::stopLoopsThenHub);
+        hub = new FanoutHub(layout, config.rings(), source.start(), workers, new TotalsSnapshots(counters.service()),
+                PooledByteBufAllocator.DEFAULT);
+        // The source stops before the loops (it may be waiting for one), the loops before the rings go.
         closeInReverse.add(source);
 
-        publisher = new KafkaEventPublisher(bootstrapServers, hub, config::topic, 10_000);
+        publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000);
         closeInReverse.add(publisher);
-        counters = Counters.start(CountersConfig.defaults()
-                .withTopicPrefix(config.topicPrefix())
-                .withActionsPartitions(config.partitions())
-                .withRedis(config.redis() == null || config.redis().isBlank() ? null : URI.create(config.redis())),
-                bootstrapServers);
-        closeInReverse.add(counters);
-        hub.snapshotSource(new TotalsSnapshots(counters.service()));
         ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
         closeInReverse.add(blocking::shutdownNow);
+        HealthCheck kafkaUp = new CachedHealthCheck("kafka", true, Duration.ofSeconds(1),
+                () -> CompletableFuture.supplyAsync(() -> admin.ping(Duration.ofSeconds(2))
+                        ? HealthCheck.Status.UP : HealthCheck.Status.down("unreachable"), blocking));
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
-                new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), publisher,
-                new KafkaHealth(admin, blocking), StaticFiles.load("web"), connections, counters);
+                new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
+                counters.service(), List.of(kafkaUp, source.health(), counters.health()), StaticFiles.load("web"),
+                connections);
 
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -143,11 +148,9 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.lowWaterMark(), config.highWaterMark()))
-                .childHandler(new GatewayInitializer(services, List.of(
-                        new CounterEndpoint("/claps/", counters.requests()),
-                        new CounterEndpoint("/likes/", counters.requests()))));
-        serverChannel = b.bind(config.host(), config.port()).sync().channel();
+                        new WriteBufferWaterMark(config.http().lowWaterMark(), config.http().highWaterMark()))
+                .childHandler(new GatewayInitializer(services));
+        serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);
         if (config.demoFeed()) {
@@ -156,8 +159,8 @@ public final class GatewayServer implements AutoCloseable {
             closeInReverse.add(feed);
             log.info("demo feed running: ticker, claps and likes (turn off with --no-demo-feed)");
         }
-        log.info("gateway listening on {}:{} ({} transport, streams {})", config.host(), port(), io.name(),
-                config.streams());
+        log.info("gateway listening on {}:{} ({} transport, streams {})", config.server().host(), port(), io.name(),
+                kafka.streams());
     }
 
     /** The transport in use: its loop factory and server channel class. */
@@ -173,10 +176,10 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private StreamLayout layout(TopicAdmin admin) {
-        List<String> topics = config.streams().stream().map(config::topic).toList();
-        Map<String, TopicMeta> metas = admin.ensureTopics(topics, config.partitions(),
-                config.createTopics() || config.embeddedKafka());
+    private StreamLayout layout(TopicAdmin admin, boolean createTopics) {
+        GatewayConfig.Kafka kafka = config.kafka();
+        List<String> topics = kafka.streams().stream().map(kafka::topic).toList();
+        Map<String, TopicMeta> metas = admin.ensureTopics(topics, kafka.partitions(), createTopics);
         List<UUID> ids = new ArrayList<>();
         List<Integer> partitions = new ArrayList<>();
         for (String t : topics) {
@@ -185,7 +188,7 @@ public final class GatewayServer implements AutoCloseable {
             ids.add(new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()));
             partitions.add(m.partitions());
         }
-        return StreamLayout.of(config.streams(), topics, ids, partitions);
+        return StreamLayout.of(kafka.streams(), topics, ids, partitions);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -230,12 +233,15 @@ public final class GatewayServer implements AutoCloseable {
         connections.close().await(2, TimeUnit.SECONDS);
     }
 
-    private void stopLoops() {
+    private void stopLoopsThenHub() {
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (hub != null) {
+            hub.close();
         }
     }
 

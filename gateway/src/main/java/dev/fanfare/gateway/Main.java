@@ -2,6 +2,8 @@ package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
+import dev.fanfare.gateway.core.RingLimits;
+import dev.fanfare.gateway.counters.CountersConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fanfare run}: starts one gateway node. Every option can also come from the environment. */
 @Command(name = "fanfare run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -63,18 +67,32 @@ public final class Main implements Callable<Integer> {
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
 
+    @Spec
+    CommandSpec spec;
+
+    /** The options as a configuration; a malformed one fails here, with its reason. */
+    GatewayConfig config() {
+        return GatewayConfig.defaults()
+                .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport))
+                .withKafka(k -> k.withBootstrap(kafka).withDataDir(dataDir).withStreams(streams)
+                        .withTopicPrefix(topicPrefix).withPartitions(partitions).withCreateTopics(createTopics))
+                .withRings(new RingLimits((long) ringMb << 20, RingLimits.DEFAULT.maxEvents(),
+                        RingLimits.DEFAULT.perChannel(), RingLimits.DEFAULT.maxChannels()))
+                .withLongPoll(new GatewayConfig.LongPoll(Duration.ofSeconds(Math.min(
+                        GatewayConfig.LongPoll.DEFAULTS.defaultTimeout().toSeconds(), longPollMaxSeconds)),
+                        Duration.ofSeconds(longPollMaxSeconds)))
+                .withCounters(c -> c.withRedis(CountersConfig.parseRedis(redis)))
+                .withDemoFeed(demoFeed);
+    }
+
     @Override
     public Integer call() throws Exception {
-        GatewayConfig d = GatewayConfig.defaults();
-        GatewayConfig config = d.toBuilder()
-                .host(host).port(port).kafka(kafka).dataDir(dataDir).redis(redis).streams(streams)
-                .topicPrefix(topicPrefix).partitions(partitions).createTopics(createTopics)
-                .rings(new dev.fanfare.gateway.core.RingLimits((long) ringMb << 20, d.rings().maxEvents(),
-                        d.rings().perChannel(), d.rings().maxChannels()))
-                .longPollMax(Duration.ofSeconds(longPollMaxSeconds))
-                .longPollDefault(Duration.ofSeconds(Math.min(d.longPollDefault().toSeconds(), longPollMaxSeconds)))
-                .ioThreads(ioThreads).transport(transport).demoFeed(demoFeed)
-                .build();
+        GatewayConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException bad) {
+            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad, null, null);
+        }
         GatewayServer server = GatewayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -30,8 +30,8 @@ final class GatewayFixture implements AutoCloseable {
     private GatewayServer server;
 
     GatewayFixture() {
-        GatewayConfig base = GatewayConfig.defaults().withPort(0).withKafka(TestKafka.bootstrapServers()).withDemoFeed(false);
-        config = base.toBuilder().host("127.0.0.1").topicPrefix(TestKafka.uniqueTopicPrefix()).build();
+        GatewayConfig base = GatewayConfig.defaults().withPort(0).withBootstrap(TestKafka.bootstrapServers()).withDemoFeed(false);
+        config = base.withServer(s -> s.withHost("127.0.0.1")).withKafka(k -> k.withTopicPrefix(TestKafka.uniqueTopicPrefix()));
         server = GatewayServer.start(config);
         config = config.withPort(server.port()); // a restart takes the same port
     }

@@ -1,68 +1,174 @@
 package dev.fanfare.gateway.config;
 
 import dev.fanfare.gateway.core.RingLimits;
+import dev.fanfare.gateway.counters.CountersConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * Everything a gateway node is started with. Immutable; {@link #defaults()} gives the embedded
- * default, the {@code with...} methods and {@link #toBuilder()} derive variants.
+ * Everything a gateway node is started with, as immutable sections, each with its defaults in
+ * one place ({@code DEFAULTS}). Derive a variant by section: {@code defaults().withHttp(h ->
+ * h.withMaxBodyBytes(1024))}.
  *
- * @param kafka          bootstrap servers of an external cluster, or null to run an embedded broker
- * @param dataDir        where the embedded broker keeps its data
- * @param topicPrefix    a stream {@code s} is the topic {@code topicPrefix + s}
- * @param partitions     partitions of topics the gateway creates
- * @param createTopics   create missing stream topics (always on with the embedded broker)
- * @param warmupRecords  per partition, how many of the latest records a starting node reads into its rings
- * @param maxBodyBytes   largest HTTP body or WebSocket message accepted
- * @param highWaterMark  outbound bytes queued on one connection before it counts as too slow
- * @param transport      Netty I/O transport (a native one falls back to the next available)
+ * @param server    where and how the node listens
+ * @param kafka     the event log: embedded broker or an external cluster, the streams and topics
+ * @param http      limits of HTTP requests and of each connection's outbound buffer
+ * @param longPoll  long-poll timeouts
+ * @param sse       Server-Sent Events
+ * @param webSocket WebSocket
+ * @param rings     memory for recent events
+ * @param counters  claps and likes (its topic prefix and partitions follow {@code kafka}'s at start)
+ * @param demoFeed  run the demo feed in-process
  */
-public record GatewayConfig(
-        String host,
-        int port,
-        String kafka,
-        Path dataDir,
-        String redis,
-        List<String> streams,
-        String topicPrefix,
-        int partitions,
-        boolean createTopics,
-        int warmupRecords,
-        RingLimits rings,
-        int maxChannelsPerRequest,
-        int maxChannelsPerConnection,
-        int maxBodyBytes,
-        int maxInitialLineBytes,
-        int maxHeaderBytes,
-        int highWaterMark,
-        int lowWaterMark,
-        Duration longPollDefault,
-        Duration longPollMax,
-        Duration sseHeartbeat,
-        Duration wsPingInterval,
-        Duration wsIdleTimeout,
-        int ioThreads,
-        Transport transport,
-        boolean demoFeed) {
+public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll longPoll, Sse sse, WebSocket webSocket,
+                            RingLimits rings, CountersConfig counters, boolean demoFeed) {
 
-    public static final List<String> DEFAULT_STREAMS = List.of("ticker", "claps", "likes", "demo");
+    public static final GatewayConfig DEFAULTS = new GatewayConfig(Server.DEFAULTS, Kafka.DEFAULTS, Http.DEFAULTS,
+            LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, CountersConfig.defaults(), true);
 
     public GatewayConfig {
-        streams = List.copyOf(streams);
-        require(port >= 0 && port <= 65535, "port", port, "0..65535");
-        require(!streams.isEmpty(), "streams", streams, "at least one");
-        require(partitions >= 1, "partitions", partitions, ">= 1");
-        require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
-        require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
-        require(maxChannelsPerConnection >= maxChannelsPerRequest, "maxChannelsPerConnection", maxChannelsPerConnection,
-                ">= maxChannelsPerRequest");
-        require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
-        require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
-        require(!longPollMax.isNegative() && longPollDefault.compareTo(longPollMax) <= 0, "longPollDefault",
-                longPollDefault, "<= longPollMax");
-        require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+        require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
+                webSocket.maxChannelsPerConnection(), ">= maxChannelsPerRequest (" + http.maxChannelsPerRequest() + ")");
+    }
+
+    /** The embedded default: port 8080, in-process Kafka under {@code .fanfare/}, demo feed on. */
+    public static GatewayConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Where and how the node listens.
+     *
+     * @param ioThreads event loops; 0: one per core
+     * @param transport Netty I/O transport (a native one falls back to the next available)
+     */
+    public record Server(String host, int port, int ioThreads, Transport transport) {
+        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL);
+
+        public Server {
+            require(port >= 0 && port <= 65535, "port", port, "0..65535");
+            require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+        }
+
+        public Server withHost(String v) { return new Server(v, port, ioThreads, transport); }
+        public Server withPort(int v) { return new Server(host, v, ioThreads, transport); }
+        public Server withIoThreads(int v) { return new Server(host, port, v, transport); }
+        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v); }
+    }
+
+    /**
+     * The event log.
+     *
+     * @param bootstrap     bootstrap servers of an external cluster, or null to run an embedded broker
+     * @param dataDir       where the embedded broker keeps its data
+     * @param streams       the streams served, one topic each
+     * @param topicPrefix   a stream {@code s} is the topic {@code topicPrefix + s}
+     * @param partitions    partitions of topics the gateway creates
+     * @param createTopics  create missing stream topics (always on with the embedded broker)
+     * @param warmupRecords per partition, how many of the latest records a starting node reads into its rings
+     * @param maxIngestLag  records the node may be behind on a partition before {@code /health} says so
+     */
+    public record Kafka(String bootstrap, Path dataDir, List<String> streams,
+                        String topicPrefix, int partitions, boolean createTopics, int warmupRecords,
+                        long maxIngestLag) {
+        public static final List<String> DEFAULT_STREAMS = List.of("ticker", "claps", "likes", "demo");
+        public static final Kafka DEFAULTS = new Kafka(null, Path.of(".fanfare"), DEFAULT_STREAMS,
+                "fanfare.", 4, true, 1000, 100_000);
+
+        public Kafka {
+            streams = List.copyOf(streams);
+            require(!streams.isEmpty(), "streams", streams, "at least one");
+            require(partitions >= 1, "partitions", partitions, ">= 1");
+            require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
+            require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
+        }
+
+        public boolean embedded() {
+            return bootstrap == null || bootstrap.isBlank();
+        }
+
+        public String topic(String stream) {
+            return topicPrefix + stream;
+        }
+
+        public Kafka withBootstrap(String v) { return new Kafka(v, dataDir, streams, topicPrefix, partitions, createTopics, warmupRecords, maxIngestLag); }
+        public Kafka withDataDir(Path v) { return new Kafka(bootstrap, v, streams, topicPrefix, partitions, createTopics, warmupRecords, maxIngestLag); }
+        public Kafka withStreams(List<String> v) { return new Kafka(bootstrap, dataDir, v, topicPrefix, partitions, createTopics, warmupRecords, maxIngestLag); }
+        public Kafka withTopicPrefix(String v) { return new Kafka(bootstrap, dataDir, streams, v, partitions, createTopics, warmupRecords, maxIngestLag); }
+        public Kafka withPartitions(int v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, v, createTopics, warmupRecords, maxIngestLag); }
+        public Kafka withCreateTopics(boolean v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, v, warmupRecords, maxIngestLag); }
+        public Kafka withWarmupRecords(int v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, createTopics, v, maxIngestLag); }
+        public Kafka withMaxIngestLag(long v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, createTopics, warmupRecords, v); }
+    }
+
+    /**
+     * Limits of HTTP requests and of each connection's outbound buffer.
+     *
+     * @param maxBodyBytes          largest HTTP body or WebSocket message accepted
+     * @param maxChannelsPerRequest channels one request (or one WebSocket subscribe) may name
+     * @param highWaterMark         outbound bytes queued on one connection before it counts as too slow
+     * @param lowWaterMark          outbound bytes below which a connection is writable again
+     */
+    public record Http(int maxInitialLineBytes, int maxHeaderBytes, int maxBodyBytes, int maxChannelsPerRequest,
+                       int highWaterMark, int lowWaterMark) {
+        public static final Http DEFAULTS = new Http(4096, 8192, 64 * 1024, 32, 256 * 1024, 128 * 1024);
+
+        public Http {
+            require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
+            require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
+            require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
+        }
+
+        public Http withMaxInitialLineBytes(int v) { return new Http(v, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
+        public Http withMaxHeaderBytes(int v) { return new Http(maxInitialLineBytes, v, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
+        public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
+        public Http withMaxChannelsPerRequest(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, v, highWaterMark, lowWaterMark); }
+        public Http withWaterMarks(int low, int high) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, high, low); }
+    }
+
+    /**
+     * Long-poll timeouts: a client's wish above {@code max} is capped, not refused.
+     *
+     * @param defaultTimeout when the request names none
+     */
+    public record LongPoll(Duration defaultTimeout, Duration max) {
+        public static final LongPoll DEFAULTS = new LongPoll(Duration.ofSeconds(25), Duration.ofSeconds(60));
+
+        public LongPoll {
+            require(!max.isNegative() && defaultTimeout.compareTo(max) <= 0, "longPoll.defaultTimeout", defaultTimeout,
+                    "<= max (" + max + ")");
+        }
+
+        public LongPoll withTimeouts(Duration defaultTimeout, Duration max) { return new LongPoll(defaultTimeout, max); }
+    }
+
+    /** @param heartbeat a comment goes out when nothing else did for this long */
+    public record Sse(Duration heartbeat) {
+        public static final Sse DEFAULTS = new Sse(Duration.ofSeconds(15));
+
+        public Sse {
+            require(heartbeat.toMillis() > 0, "sse.heartbeat", heartbeat, "> 0");
+        }
+    }
+
+    /**
+     * @param pingInterval a ping goes out after this long without anything read
+     * @param idleTimeout  closed ({@code no_pong}) after this long without anything read
+     * @param maxChannelsPerConnection channels one WebSocket may be subscribed to
+     */
+    public record WebSocket(Duration pingInterval, Duration idleTimeout, int maxChannelsPerConnection) {
+        public static final WebSocket DEFAULTS = new WebSocket(Duration.ofSeconds(20),
+                Duration.ofSeconds(60), 256);
+
+        public WebSocket {
+            require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
+                    idleTimeout, ">= pingInterval (" + pingInterval + ") > 0");
+        }
+
+        public WebSocket withTimeouts(Duration ping, Duration idle) { return new WebSocket(ping, idle, maxChannelsPerConnection); }
+        public WebSocket withMaxChannelsPerConnection(int v) { return new WebSocket(pingInterval, idleTimeout, v); }
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
@@ -71,128 +177,48 @@ public record GatewayConfig(
         }
     }
 
-    /** The embedded default: port 8080, in-process Kafka under {@code .fanfare/}, demo feed on. */
-    public static GatewayConfig defaults() {
-        return new GatewayConfig("0.0.0.0", 8080, null, Path.of(".fanfare"), null, DEFAULT_STREAMS, "fanfare.", 4,
-                true, 1000, RingLimits.DEFAULT, 32, 256, 64 * 1024, 4096, 8192, 256 * 1024, 128 * 1024,
-                Duration.ofSeconds(25), Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(20),
-                Duration.ofSeconds(60), 0, Transport.EPOLL, true);
+    public GatewayConfig withServer(UnaryOperator<Server> change) {
+        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed);
     }
 
-    public boolean embeddedKafka() {
-        return kafka == null || kafka.isBlank();
+    public GatewayConfig withKafka(UnaryOperator<Kafka> change) {
+        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, counters, demoFeed);
     }
 
-    public String topic(String stream) {
-        return topicPrefix + stream;
+    public GatewayConfig withHttp(UnaryOperator<Http> change) {
+        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, counters, demoFeed);
     }
 
+    public GatewayConfig withLongPoll(LongPoll v) {
+        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, counters, demoFeed);
+    }
+
+    public GatewayConfig withSse(Sse v) {
+        return new GatewayConfig(server, kafka, http, longPoll, v, webSocket, rings, counters, demoFeed);
+    }
+
+    public GatewayConfig withWebSocket(UnaryOperator<WebSocket> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, change.apply(webSocket), rings, counters, demoFeed);
+    }
+
+    public GatewayConfig withRings(RingLimits v) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, counters, demoFeed);
+    }
+
+    public GatewayConfig withCounters(UnaryOperator<CountersConfig> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, change.apply(counters), demoFeed);
+    }
+
+    public GatewayConfig withDemoFeed(boolean v) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, v);
+    }
+
+    /** Shorthands for what tests and launchers change most. */
     public GatewayConfig withPort(int port) {
-        return toBuilder().port(port).build();
+        return withServer(s -> s.withPort(port));
     }
 
-    public GatewayConfig withKafka(String kafka) {
-        return toBuilder().kafka(kafka).build();
-    }
-
-    public GatewayConfig withDemoFeed(boolean demoFeed) {
-        return toBuilder().demoFeed(demoFeed).build();
-    }
-
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** Mutable twin of the record, for deriving a config in a few named steps. */
-    public static final class Builder {
-        private String host;
-        private int port;
-        private String kafka;
-        private Path dataDir;
-        private String redis;
-        private List<String> streams;
-        private String topicPrefix;
-        private int partitions;
-        private boolean createTopics;
-        private int warmupRecords;
-        private RingLimits rings;
-        private int maxChannelsPerRequest;
-        private int maxChannelsPerConnection;
-        private int maxBodyBytes;
-        private int maxInitialLineBytes;
-        private int maxHeaderBytes;
-        private int highWaterMark;
-        private int lowWaterMark;
-        private Duration longPollDefault;
-        private Duration longPollMax;
-        private Duration sseHeartbeat;
-        private Duration wsPingInterval;
-        private Duration wsIdleTimeout;
-        private int ioThreads;
-        private Transport transport;
-        private boolean demoFeed;
-
-        private Builder(GatewayConfig c) {
-            host = c.host;
-            port = c.port;
-            kafka = c.kafka;
-            dataDir = c.dataDir;
-            redis = c.redis;
-            streams = c.streams;
-            topicPrefix = c.topicPrefix;
-            partitions = c.partitions;
-            createTopics = c.createTopics;
-            warmupRecords = c.warmupRecords;
-            rings = c.rings;
-            maxChannelsPerRequest = c.maxChannelsPerRequest;
-            maxChannelsPerConnection = c.maxChannelsPerConnection;
-            maxBodyBytes = c.maxBodyBytes;
-            maxInitialLineBytes = c.maxInitialLineBytes;
-            maxHeaderBytes = c.maxHeaderBytes;
-            highWaterMark = c.highWaterMark;
-            lowWaterMark = c.lowWaterMark;
-            longPollDefault = c.longPollDefault;
-            longPollMax = c.longPollMax;
-            sseHeartbeat = c.sseHeartbeat;
-            wsPingInterval = c.wsPingInterval;
-            wsIdleTimeout = c.wsIdleTimeout;
-            ioThreads = c.ioThreads;
-            transport = c.transport;
-            demoFeed = c.demoFeed;
-        }
-
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder kafka(String v) { kafka = v; return this; }
-        public Builder dataDir(Path v) { dataDir = v; return this; }
-        public Builder redis(String v) { redis = v; return this; }
-        public Builder streams(List<String> v) { streams = v; return this; }
-        public Builder topicPrefix(String v) { topicPrefix = v; return this; }
-        public Builder partitions(int v) { partitions = v; return this; }
-        public Builder createTopics(boolean v) { createTopics = v; return this; }
-        public Builder warmupRecords(int v) { warmupRecords = v; return this; }
-        public Builder rings(RingLimits v) { rings = v; return this; }
-        public Builder maxChannelsPerRequest(int v) { maxChannelsPerRequest = v; return this; }
-        public Builder maxChannelsPerConnection(int v) { maxChannelsPerConnection = v; return this; }
-        public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
-        public Builder maxInitialLineBytes(int v) { maxInitialLineBytes = v; return this; }
-        public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
-        public Builder highWaterMark(int v) { highWaterMark = v; return this; }
-        public Builder lowWaterMark(int v) { lowWaterMark = v; return this; }
-        public Builder longPollDefault(Duration v) { longPollDefault = v; return this; }
-        public Builder longPollMax(Duration v) { longPollMax = v; return this; }
-        public Builder sseHeartbeat(Duration v) { sseHeartbeat = v; return this; }
-        public Builder wsPingInterval(Duration v) { wsPingInterval = v; return this; }
-        public Builder wsIdleTimeout(Duration v) { wsIdleTimeout = v; return this; }
-        public Builder ioThreads(int v) { ioThreads = v; return this; }
-        public Builder transport(Transport v) { transport = v; return this; }
-        public Builder demoFeed(boolean v) { demoFeed = v; return this; }
-
-        public GatewayConfig build() {
-            return new GatewayConfig(host, port, kafka, dataDir, redis, streams, topicPrefix, partitions, createTopics,
-                    warmupRecords, rings, maxChannelsPerRequest, maxChannelsPerConnection, maxBodyBytes,
-                    maxInitialLineBytes, maxHeaderBytes, highWaterMark, lowWaterMark, longPollDefault, longPollMax,
-                    sseHeartbeat, wsPingInterval, wsIdleTimeout, ioThreads, transport, demoFeed);
-        }
+    public GatewayConfig withBootstrap(String bootstrap) {
+        return withKafka(k -> k.withBootstrap(bootstrap));
     }
 }

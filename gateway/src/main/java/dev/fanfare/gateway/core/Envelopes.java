@@ -35,8 +35,7 @@ public final class Envelopes {
     /** Writes one event in the given format into a new buffer from {@code alloc}; the caller owns it. */
     public static ByteBuf encode(ByteBufAllocator alloc, Format format, String channel, String cursor, long ts,
                                  byte[] data, boolean snapshot) {
-        int size = channel.length() + cursor.length() * (format == Format.SSE ? 2 : 1) + data.length + 96;
-        ByteBuf b = alloc.directBuffer(size + WS_HEADER_ROOM);
+        ByteBuf b = alloc.directBuffer(maxSize(channel, cursor, data.length));
         if (format == Format.WS) {
             b.writerIndex(WS_HEADER_ROOM);
         }
@@ -64,6 +63,13 @@ public final class Envelopes {
     }
 
     private static final int WS_HEADER_ROOM = 10;
+    /** Everything but the channel, the cursor (twice in SSE) and the data: literals, ts, frame header. */
+    private static final int FIXED = 96 + WS_HEADER_ROOM;
+
+    /** The most bytes an encoding of this event takes, in any format. */
+    static int maxSize(String channel, String cursor, int dataLength) {
+        return channel.length() + cursor.length() * 2 + dataLength + FIXED;
+    }
 
     /**
      * Frames the bytes from {@code payloadStart} to the writer index as one final, unmasked text

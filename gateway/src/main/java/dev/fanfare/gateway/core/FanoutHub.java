@@ -8,21 +8,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fan-out core: takes records from the Kafka source, turns each into an {@link Event} encoded
- * once per wire format, keeps it in the {@link RingStore}, and hands each batch to every
- * {@link Shard} (one per event loop), which writes the shared bytes to its subscribers.
+ * The fan-out core: takes records from the Kafka source, turns each into an {@link Event}, keeps
+ * it in the {@link RingStore}, and hands each batch to every {@link Shard} (one per event loop),
+ * which writes the shared bytes to its subscribers.
+ *
+ * <p>Bounded: at most {@link #MAX_QUEUED_BATCHES} batches wait on any one loop. When a loop is that
+ * far behind, {@link #ingest} waits for it, so the source stops fetching (its thread is the one
+ * waiting) until the loop catches up; Kafka holds the rest. Events never pile up in memory past
+ * what the rings hold plus that many batches.
  *
  * <p>Threads: {@link #ingest} runs on the Kafka source thread only; shards run on their loops;
  * {@link #live()} may be read from anywhere.
  */
-public final class FanoutHub implements AutoCloseable {
+public final class FanoutHub implements RecordIntake, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FanoutHub.class);
+    /** Batches queued on one loop before the source waits for it. */
+    public static final int MAX_QUEUED_BATCHES = 64;
 
     /** A record as the source read it. */
     public record Incoming(int stream, int partition, long offset, long timestamp, byte[] key, byte[] value) {
@@ -31,35 +40,43 @@ public final class FanoutHub implements AutoCloseable {
     private final StreamLayout layout;
     private final Cursors cursors;
     private final RingStore rings;
+    private final CatchUpReader reader;
     private final ByteBufAllocator alloc;
     private final Shard[] shards;
+    private final Semaphore[] queued;
     private final Map<Executor, Shard> byLoop = new IdentityHashMap<>();
     private final long[] live;
     private volatile long[] liveView;
+    private volatile boolean closed;
     private long seq;
-    private volatile SnapshotSource snapshots;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong ingested = new AtomicLong();
 
     /**
-     * @param start per global partition, the offset the source starts reading at
-     * @param loops the event loops subscribers live on; one shard each
+     * @param start     per global partition, the offset the source starts reading at
+     * @param loops     the event loops subscribers live on; one shard each
+     * @param snapshots answers snapshots the rings cannot ({@link SnapshotSource#NONE} for none)
      */
     public FanoutHub(StreamLayout layout, RingLimits limits, long[] start, Iterable<? extends Executor> loops,
-                     ByteBufAllocator alloc) {
+                     SnapshotSource snapshots, ByteBufAllocator alloc) {
         this.layout = layout;
         this.cursors = new Cursors(layout);
         this.rings = new RingStore(layout, limits, start);
+        this.reader = new CatchUpReader(rings, cursors, snapshots, alloc);
         this.alloc = alloc;
         this.live = start.clone();
         this.liveView = start.clone();
         List<Shard> list = new ArrayList<>();
         for (Executor loop : loops) {
-            Shard s = new Shard(this, loop, start);
+            Shard s = new Shard(loop, reader, cursors, start);
             list.add(s);
             byLoop.put(loop, s);
         }
         this.shards = list.toArray(new Shard[0]);
+        this.queued = new Semaphore[shards.length];
+        for (int i = 0; i < queued.length; i++) {
+            queued[i] = new Semaphore(MAX_QUEUED_BATCHES);
+        }
     }
 
     public StreamLayout layout() {
@@ -70,21 +87,9 @@ public final class FanoutHub implements AutoCloseable {
         return cursors;
     }
 
-    RingStore rings() {
-        return rings;
-    }
-
-    /** Answers snapshots the rings cannot (set once at startup, before clients connect). */
-    public void snapshotSource(SnapshotSource source) {
-        this.snapshots = source;
-    }
-
-    SnapshotSource snapshotSource() {
-        return snapshots;
-    }
-
-    ByteBufAllocator alloc() {
-        return alloc;
+    /** Reads catch-ups and snapshots from this hub's rings. */
+    public CatchUpReader reader() {
+        return reader;
     }
 
     /** The shard of an event loop. */
@@ -97,6 +102,7 @@ public final class FanoutHub implements AutoCloseable {
     }
 
     /** The node's latest positions (a copy-on-write view: do not modify). */
+    @Override
     public long[] live() {
         return liveView;
     }
@@ -120,11 +126,24 @@ public final class FanoutHub implements AutoCloseable {
         return skipped.get();
     }
 
-    /** Ingests one batch of records, in the order read. Kafka source thread only. */
-    public void ingest(List<Incoming> records) {
+    /**
+     * Ingests one batch of records, in the order read. Kafka source thread only; waits while a
+     * loop has {@link #MAX_QUEUED_BATCHES} batches queued.
+     *
+     * @throws InterruptedException when interrupted while waiting; the batch is then dropped
+     *         (the hub is closing)
+     */
+    @Override
+    public void ingest(List<Incoming> records) throws InterruptedException {
         List<Event> batch = new ArrayList<>(records.size());
         for (Incoming r : records) {
-            Event e = toEvent(r);
+            Event e;
+            try {
+                e = toEvent(r);
+            } catch (RuntimeException fault) {
+                skip(r, "could not be read as an event: " + fault);
+                continue;
+            }
             if (e == null) {
                 continue;
             }
@@ -137,13 +156,40 @@ public final class FanoutHub implements AutoCloseable {
         }
         liveView = live.clone();
         ingested.addAndGet(batch.size());
-        for (Shard shard : shards) {
+        for (int i = 0; i < shards.length; i++) {
+            Shard shard = shards[i];
+            Semaphore permits = queued[i];
+            if (!awaitRoom(permits)) {
+                batch.forEach(Event::release); // closing: this shard's references go
+                continue;
+            }
             try {
-                shard.loop().execute(() -> shard.deliver(batch));
+                shard.loop().execute(() -> {
+                    try {
+                        shard.deliver(batch);
+                    } finally {
+                        permits.release();
+                    }
+                });
             } catch (RejectedExecutionException shuttingDown) {
+                permits.release();
                 batch.forEach(Event::release);
             }
         }
+    }
+
+    private boolean awaitRoom(Semaphore permits) throws InterruptedException {
+        boolean warned = false;
+        while (!closed) {
+            if (permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!warned) {
+                warned = true;
+                log.warn("an event loop is {} batches behind; reading from Kafka waits for it", MAX_QUEUED_BATCHES);
+            }
+        }
+        return false;
     }
 
     private Event toEvent(Incoming r) {
@@ -151,21 +197,29 @@ public final class FanoutHub implements AutoCloseable {
         int g = s.global(r.partition());
         live[g] = Math.max(live[g], r.offset() + 1);
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-        if (!ChannelName.isValidKey(key)) {
-            if (skipped.getAndIncrement() % 1000 == 0) {
-                log.warn("skipping record {}-{}@{}: key {} is not a channel key ({} skipped so far)",
-                        s.topic(), r.partition(), r.offset(), key == null ? "null" : Text.quote(key), skipped.get());
-            }
+        ChannelName channel = ChannelName.ofRecord(s.name(), key);
+        if (channel == null) {
+            skip(r, "key " + (key == null ? "null" : Text.quote(key)) + " is not a channel key");
             return null;
         }
         long[] vector = live.clone();
-        return new Event(alloc, new ChannelName(s.name(), key), s.index(), g, r.offset(), r.timestamp(), seq++,
+        return new Event(alloc, channel, s.index(), g, r.offset(), r.timestamp(), seq++,
                 vector, cursors.encode(vector), JsonPayload.normalize(r.value()));
+    }
+
+    /** A record that cannot be delivered: counted, and logged once in a thousand. */
+    private void skip(Incoming r, String why) {
+        if (skipped.getAndIncrement() % 1000 == 0) {
+            StreamLayout.Stream s = layout.streams().get(r.stream());
+            log.warn("skipping record {}-{}@{}: {} ({} skipped so far)", s.topic(), r.partition(), r.offset(), why,
+                    skipped.get());
+        }
     }
 
     /** Releases the rings; call after the source stopped and the loops are shut down. */
     @Override
     public void close() {
+        closed = true;
         rings.clear();
     }
 }

@@ -49,7 +49,10 @@ public final class RingStore {
     private final RingLimits limits;
     private final List<Map<String, KeyRing>> byStream = new ArrayList<>();
     private final long[] partitionFloor;
-    private final ArrayDeque<Event> fifo = new ArrayDeque<>();
+    /** Every retained event of the node, oldest first, linked through {@link Event#newer}. */
+    private Event oldest;
+    private Event newest;
+    private int events;
     private long bytes;
     private int rings;
 
@@ -72,25 +75,52 @@ public final class RingStore {
             rings++;
         }
         ring.events.addLast(e);
-        fifo.addLast(e);
+        link(e);
         bytes += e.retainedBytes();
         if (ring.events.size() > limits.perChannel()) {
             evict(ring, ring.events.pollFirst());
         }
-        while (bytes > limits.maxBytes() || fifo.size() > limits.maxEvents()) {
-            Event old = fifo.pollFirst();
-            if (!old.evicted) {
-                KeyRing owner = byStream.get(old.stream()).get(old.channel().key());
-                evict(owner, owner.events.pollFirst());
-            }
+        while (bytes > limits.maxBytes() || events > limits.maxEvents()) {
+            // The node's oldest event is also the oldest of its channel's ring.
+            Event old = oldest;
+            KeyRing owner = byStream.get(old.stream()).get(old.channel().key());
+            evict(owner, owner.events.pollFirst());
         }
         if (rings > limits.maxChannels()) {
             forgetEmptyRings();
         }
     }
 
+    private void link(Event e) {
+        e.older = newest;
+        if (newest != null) {
+            newest.newer = e;
+        } else {
+            oldest = e;
+        }
+        newest = e;
+        events++;
+    }
+
+    private void unlink(Event e) {
+        if (e.older != null) {
+            e.older.newer = e.newer;
+        } else {
+            oldest = e.newer;
+        }
+        if (e.newer != null) {
+            e.newer.older = e.older;
+        } else {
+            newest = e.older;
+        }
+        e.older = null;
+        e.newer = null;
+        events--;
+    }
+
     private void evict(KeyRing ring, Event e) {
         assert e != null && !e.evicted;
+        unlink(e);
         long next = e.offset() + 1;
         ring.floor = Math.max(ring.floor, next);
         partitionFloor[e.global()] = Math.max(partitionFloor[e.global()], next);
@@ -110,12 +140,24 @@ public final class RingStore {
         }
     }
 
+    /** Channels read from their own positions ({@code from}: the offsets the reader wants next). */
+    public record Query(Collection<ChannelName> channels, long[] from) {
+    }
+
     /**
      * Events of {@code channels} dispatched up to {@code maxSeq}, in dispatch order.
      *
      * @param from the subscriber's positions, or null for a snapshot: the latest event of each channel
      */
-    public synchronized Found find(Collection<ChannelName> channels, long[] from, long maxSeq) {
+    public Found find(Collection<ChannelName> channels, long[] from, long maxSeq) {
+        return find(List.of(new Query(channels, from)), maxSeq);
+    }
+
+    /**
+     * Events of several queries (with disjoint channels) dispatched up to {@code maxSeq}, merged in
+     * dispatch order; gaps are decided across all of them.
+     */
+    public synchronized Found find(List<Query> queries, long maxSeq) {
         Set<Event> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Event> out = new ArrayList<>();
         List<ChannelName> gaps = new ArrayList<>();
@@ -123,39 +165,42 @@ public final class RingStore {
         // A partition shared with a channel that has no gap must not be raised: that channel's
         // replay starts below the floor, and a client resuming from the gap must still get it.
         boolean[] exact = new boolean[layout.totalPartitions()];
-        for (ChannelName c : channels) {
-            StreamLayout.Stream s = layout.require(c);
-            Map<String, KeyRing> keyed = byStream.get(s.index());
-            if (c.isWildcard()) {
-                boolean gap = false;
-                for (int p = 0; p < s.partitions(); p++) {
-                    int g = s.global(p);
-                    if (from != null && from[g] < partitionFloor[g]) {
-                        gap = true;
-                        gapFloors = raise(gapFloors, g, partitionFloor[g]);
+        for (Query q : queries) {
+            long[] from = q.from();
+            for (ChannelName c : q.channels()) {
+                StreamLayout.Stream s = layout.require(c);
+                Map<String, KeyRing> keyed = byStream.get(s.index());
+                if (c.isWildcard()) {
+                    boolean gap = false;
+                    for (int p = 0; p < s.partitions(); p++) {
+                        int g = s.global(p);
+                        if (from != null && from[g] < partitionFloor[g]) {
+                            gap = true;
+                            gapFloors = raise(gapFloors, g, partitionFloor[g]);
+                        } else {
+                            exact[g] = true;
+                        }
+                    }
+                    for (KeyRing ring : keyed.values()) {
+                        collect(ring, from, maxSeq, seen, out);
+                    }
+                    if (gap) {
+                        gaps.add(c);
+                    }
+                } else {
+                    KeyRing ring = keyed.get(c.key());
+                    int g = ring != null ? ring.global
+                            : s.global(StreamLayout.partitionOf(c.key().getBytes(StandardCharsets.UTF_8), s.partitions()));
+                    long floor = ring != null ? ring.floor : partitionFloor[g];
+                    if (from != null && from[g] < floor) {
+                        gaps.add(c);
+                        gapFloors = raise(gapFloors, g, floor);
                     } else {
                         exact[g] = true;
                     }
-                }
-                for (KeyRing ring : keyed.values()) {
-                    collect(ring, from, maxSeq, seen, out);
-                }
-                if (gap) {
-                    gaps.add(c);
-                }
-            } else {
-                KeyRing ring = keyed.get(c.key());
-                int g = ring != null ? ring.global
-                        : s.global(StreamLayout.partitionOf(c.key().getBytes(StandardCharsets.UTF_8), s.partitions()));
-                long floor = ring != null ? ring.floor : partitionFloor[g];
-                if (from != null && from[g] < floor) {
-                    gaps.add(c);
-                    gapFloors = raise(gapFloors, g, floor);
-                } else {
-                    exact[g] = true;
-                }
-                if (ring != null) {
-                    collect(ring, from, maxSeq, seen, out);
+                    if (ring != null) {
+                        collect(ring, from, maxSeq, seen, out);
+                    }
                 }
             }
         }
@@ -202,13 +247,17 @@ public final class RingStore {
 
     /** Releases every event; the store is empty afterwards. */
     public synchronized void clear() {
-        for (Event e : fifo) {
-            if (!e.evicted) {
-                e.evicted = true;
-                e.release();
-            }
+        for (Event e = oldest; e != null; ) {
+            Event next = e.newer;
+            e.older = null;
+            e.newer = null;
+            e.evicted = true;
+            e.release();
+            e = next;
         }
-        fifo.clear();
+        oldest = null;
+        newest = null;
+        events = 0;
         byStream.forEach(Map::clear);
         bytes = 0;
         rings = 0;

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.core;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -8,6 +9,19 @@ import java.util.concurrent.CompletionStage;
  * the channel (say, no clap on that post since long before this node started).
  */
 public interface SnapshotSource {
+
+    /** A source that covers nothing: snapshots come from the rings alone. */
+    SnapshotSource NONE = new SnapshotSource() {
+        @Override
+        public boolean covers(ChannelName channel) {
+            return false;
+        }
+
+        @Override
+        public CompletionStage<byte[]> snapshot(ChannelName channel) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
 
     /** True for the channels this source can answer; called on event loops, must be cheap. */
     boolean covers(ChannelName channel);

@@ -1,9 +1,10 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.ApiException;
 import java.util.regex.Pattern;
 
 /** Validation of post ids, user ids and clap counts, shared by the request path and the worker. */
-final class CounterInputs {
+public final class CounterInputs {
 
     static final int MAX_ID_LENGTH = 64;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1," + MAX_ID_LENGTH + "}");
@@ -28,22 +29,23 @@ final class CounterInputs {
 
     static int count(long count, int cap) {
         if (count < 1 || count > cap) {
-            throw CounterRejection.badParameter("count", count, "1.." + cap);
+            throw ApiException.badParameter("count", count, "1.." + cap);
         }
         return (int) count;
     }
 
-    static String quote(String value) {
+    /** Quotes client input for a message, shortened and escaped. */
+    public static String quote(String value) {
         String shown = value.length() > MAX_QUOTED ? value.substring(0, MAX_QUOTED) + "..." : value;
         return '"' + shown.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String id(String name, String value) {
         if (value == null) {
-            throw CounterRejection.badParameter(name, "missing", ID_EXPECTED);
+            throw ApiException.badParameter(name, "missing", ID_EXPECTED);
         }
         if (!ID.matcher(value).matches()) {
-            throw CounterRejection.badParameter(name, quote(value), ID_EXPECTED);
+            throw ApiException.badParameter(name, quote(value), ID_EXPECTED);
         }
         return value;
     }

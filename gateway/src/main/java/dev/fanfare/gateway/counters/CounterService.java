@@ -1,6 +1,9 @@
 package dev.fanfare.gateway.counters;
 
-import dev.fanfare.gateway.counters.CounterRejection.Reason;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.CounterAck;
+import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -16,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * and Kafka sends run on the given bounded executor, never on the caller's thread (an event loop).
  *
  * <p>Stages complete on the executor or on the Kafka producer's thread; hop back to the event loop before
- * writing. They fail with {@link CounterRejection} only: 400 (bad input), 409 (over the cap, nothing
+ * writing. They fail with {@link ApiException} only: 400 (bad input), 409 (over the cap, nothing
  * counted) or 503 (Redis or Kafka unavailable, or too many requests waiting; nothing counted).
  */
-public final class CounterService {
+public final class CounterService implements CounterApi {
 
     private static final Logger log = LoggerFactory.getLogger(CounterService.class);
 
@@ -42,12 +45,12 @@ public final class CounterService {
         this.executor = executor;
     }
 
-    /** The most claps one user may give one post. */
+    @Override
     public int clapCap() {
         return clapCap;
     }
 
-    /** Adds {@code count} claps of {@code user} to {@code post}, if the user stays within the cap. */
+    @Override
     public CompletionStage<CounterAck> clap(String post, String user, long count) {
         CompletableFuture<CounterAck> answer = new CompletableFuture<>();
         try {
@@ -57,39 +60,45 @@ public final class CounterService {
             run(answer, () -> {
                 ClapReservation reservation = store.reserveClaps(post, user, claps, clapCap);
                 if (!reservation.accepted()) {
-                    throw new CounterRejection(Reason.CLAP_LIMIT, "count: " + claps + " (expected: at most "
+                    throw new ApiException(ErrorCode.CLAP_LIMIT, "count: " + claps + " (expected: at most "
                             + (clapCap - reservation.userClaps()) + "; user " + user + " has given "
                             + reservation.userClaps() + " of " + clapCap + " claps to post " + post + ")");
                 }
-                CounterAck ack = new CounterAck(CounterAction.Type.CLAP, post, user, claps, reservation.userClaps());
+                CounterAck ack = new CounterAck.Clap(post, user, claps, reservation.userClaps());
                 record(CounterAction.clap(post, user, claps, reservation.id()), answer, ack);
             });
-        } catch (CounterRejection rejection) {
+        } catch (ApiException rejection) {
             answer.completeExceptionally(rejection);
         }
         return answer;
     }
 
-    /** Records that {@code user} likes {@code post}; liking twice counts once. */
+    @Override
     public CompletionStage<CounterAck> like(String post, String user) {
         return likeOrUnlike(CounterAction.Type.LIKE, post, user);
     }
 
-    /** Records that {@code user} no longer likes {@code post}; unliking what is not liked changes nothing. */
+    /** Unliking what is not liked changes nothing. */
+    @Override
     public CompletionStage<CounterAck> unlike(String post, String user) {
         return likeOrUnlike(CounterAction.Type.UNLIKE, post, user);
     }
 
     /** The current totals of {@code post}, read from the store (the snapshot for a new subscriber). */
-    public CompletionStage<PostTotals> totals(String post) {
+    public CompletionStage<PostTotals> postTotals(String post) {
         CompletableFuture<PostTotals> answer = new CompletableFuture<>();
         try {
             CounterInputs.post(post);
             run(answer, () -> answer.complete(store.totals(post)));
-        } catch (CounterRejection rejection) {
+        } catch (ApiException rejection) {
             answer.completeExceptionally(rejection);
         }
         return answer;
+    }
+
+    @Override
+    public CompletionStage<byte[]> totals(String post) {
+        return postTotals(post).thenApply(PostTotals::toJson);
     }
 
     /** Whether the store answers now (for {@code /health}); completes with false rather than failing. */
@@ -113,9 +122,9 @@ public final class CounterService {
                 store.ping();
                 CounterAction action = type == CounterAction.Type.LIKE
                         ? CounterAction.like(post, user) : CounterAction.unlike(post, user);
-                record(action, answer, new CounterAck(type, post, user, 1, 0));
+                record(action, answer, new CounterAck.Like(post, user, type == CounterAction.Type.LIKE));
             });
-        } catch (CounterRejection rejection) {
+        } catch (ApiException rejection) {
             answer.completeExceptionally(rejection);
         }
         return answer;
@@ -150,22 +159,22 @@ public final class CounterService {
         String why = "Kafka did not record the " + action.type().wireName();
         if (action.reservation() == CounterAction.NO_RESERVATION) {
             answer.completeExceptionally(
-                    new CounterRejection(Reason.UNAVAILABLE, why + " (nothing was counted)", failure));
+                    new ApiException(ErrorCode.UNAVAILABLE, why + " (nothing was counted)", failure));
             return;
         }
         Runnable release = () -> {
             try {
                 switch (store.releaseClaps(action.post(), action.user(), action.reservation())) {
                     case RELEASED -> answer.completeExceptionally(
-                            new CounterRejection(Reason.UNAVAILABLE, why + " (nothing was counted)", failure));
+                            new ApiException(ErrorCode.UNAVAILABLE, why + " (nothing was counted)", failure));
                     case ALREADY_APPLIED -> answer.complete(ack);
-                    case UNKNOWN -> answer.completeExceptionally(new CounterRejection(Reason.UNAVAILABLE,
+                    case UNKNOWN -> answer.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
                             why + " (the store lost the reservation; the claps may still be counted)", failure));
                 }
             } catch (RuntimeException storeFailure) {
                 log.warn("Clap reservation {} of {} on {} could not be released; it may still be counted",
                         action.reservation(), action.user(), action.post(), storeFailure);
-                answer.completeExceptionally(new CounterRejection(Reason.UNAVAILABLE,
+                answer.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
                         why + " (and the store could not release the reservation; the claps may still be counted)",
                         failure));
             }
@@ -185,18 +194,18 @@ public final class CounterService {
             executor.execute(() -> {
                 try {
                     task.run();
-                } catch (CounterRejection rejection) {
+                } catch (ApiException rejection) {
                     answer.completeExceptionally(rejection);
                 } catch (CounterStoreUnavailableException unavailable) {
                     log.debug("Counter store unavailable", unavailable);
-                    answer.completeExceptionally(new CounterRejection(Reason.UNAVAILABLE,
+                    answer.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
                             "counters: the store does not answer (nothing was counted; retry later)", unavailable));
                 } catch (RuntimeException bug) {
                     answer.completeExceptionally(bug);
                 }
             });
         } catch (RejectedExecutionException full) {
-            answer.completeExceptionally(new CounterRejection(Reason.UNAVAILABLE,
+            answer.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
                     "counter requests: too many waiting (expected: retry shortly)"));
         }
     }

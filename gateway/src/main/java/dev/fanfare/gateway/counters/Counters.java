@@ -1,8 +1,12 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.CachedHealthCheck;
+import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,20 +21,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claps and likes, assembled: the store (Redis, or memory when no Redis is configured), the request path
- * ({@link #service()}, {@link #requests()}) and this node's {@link CounterWorker}. Start one per gateway node
+ * ({@link #service()}) and this node's {@link CounterWorker}. Start one per gateway node
  * with {@link #start}; {@link #close()} stops it.
  */
 public final class Counters implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Counters.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration HEALTH_TTL = Duration.ofSeconds(1);
 
     private final CounterStore store;
     private final ThreadPoolExecutor requestExecutor;
     private final KafkaProducer<String, byte[]> actionsProducer;
     private final CounterService service;
-    private final CounterRequests requests;
     private final CounterWorker worker;
+    private final HealthCheck health;
 
     private Counters(CounterStore store, ThreadPoolExecutor requestExecutor,
             KafkaProducer<String, byte[]> actionsProducer, CounterWorker worker, CountersConfig config) {
@@ -40,26 +45,45 @@ public final class Counters implements AutoCloseable {
         this.worker = worker;
         this.service = new CounterService(store, actionsProducer, config.actionsTopic(), config.clapCap(),
                 requestExecutor);
-        this.requests = new CounterRequests(service);
+        // Events still flow while Redis is away: the store being down degrades the node, it does not fail it.
+        this.health = new CachedHealthCheck("counters", false, HEALTH_TTL, () -> service.storeUp()
+                .thenApply(up -> up ? HealthCheck.Status.UP : HealthCheck.Status.down("unreachable")));
     }
 
     /**
-     * Creates the topics if missing ({@code fanfare.actions}, {@code fanfare.claps}, {@code fanfare.likes}),
-     * connects the store and starts the worker. Blocks (Kafka admin calls): call it at startup, off any event
-     * loop.
+     * Connects the store and starts the worker, after checking the topics ({@code fanfare.actions},
+     * {@code fanfare.claps}, {@code fanfare.likes}) exist, creating them when {@code createTopics}.
+     * Blocks (Kafka admin calls): call it at startup, off any event loop. On a failure, whatever it
+     * started is stopped again before the exception leaves.
      */
-    public static Counters start(CountersConfig config, String bootstrapServers) {
+    public static Counters start(CountersConfig config, String bootstrapServers, boolean createTopics) {
         TopicMeta actions;
         try (TopicAdmin admin = new TopicAdmin(bootstrapServers)) {
             actions = admin.ensureTopics(List.of(config.actionsTopic(), config.clapsTopic(), config.likesTopic()),
-                    config.actionsPartitions(), true).get(config.actionsTopic());
+                    config.actionsPartitions(), createTopics).get(config.actionsTopic());
         }
-        CounterStore store = newStore(config);
-        ThreadPoolExecutor executor = newRequestExecutor(config);
-        KafkaProducer<String, byte[]> producer = newActionsProducer(bootstrapServers, config);
-        CounterWorker worker = new CounterWorker(store, bootstrapServers, config, actions);
-        worker.start();
-        return new Counters(store, executor, producer, worker, config);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            CounterStore store = newStore(config);
+            started.push(store::close);
+            ThreadPoolExecutor executor = newRequestExecutor(config);
+            started.push(executor::shutdownNow);
+            KafkaProducer<String, byte[]> producer = newActionsProducer(bootstrapServers, config);
+            started.push(() -> producer.close(Duration.ZERO));
+            CounterWorker worker = new CounterWorker(store, bootstrapServers, config, actions);
+            started.push(worker);
+            worker.start();
+            return new Counters(store, executor, producer, worker, config);
+        } catch (RuntimeException | Error e) {
+            while (!started.isEmpty()) {
+                try {
+                    started.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
     }
 
     /** The request path (clap, like, unlike, totals). */
@@ -67,9 +91,9 @@ public final class Counters implements AutoCloseable {
         return service;
     }
 
-    /** The HTTP and WebSocket glue over {@link #service()}. */
-    public CounterRequests requests() {
-        return requests;
+    /** Whether the store answers, asked at most once a second. */
+    public HealthCheck health() {
+        return health;
     }
 
     /** What holds the counts, for logs and health: {@code redis://host:port} or {@code in-memory}. */

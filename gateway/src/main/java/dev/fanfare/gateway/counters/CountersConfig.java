@@ -84,6 +84,32 @@ public record CountersConfig(URI redis, String topicPrefix, int actionsPartition
                 requestQueue, kafkaTimeout, redisTimeout, backoff);
     }
 
+    /**
+     * The {@code --redis} option as a URI: null when absent or blank, else {@code redis://host:port}
+     * (or {@code rediss://}).
+     *
+     * @throws IllegalArgumentException naming what is wrong with it
+     */
+    public static URI parseRedis(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String expected = " (expected: redis://host:port)";
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("redis: '" + text + "' is not a URI" + expected);
+        }
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("redis: '" + text + "' has no redis:// scheme" + expected);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("redis: '" + text + "' names no host" + expected);
+        }
+        return uri;
+    }
+
     public String actionsTopic() {
         return topicPrefix + "actions";
     }

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.counters;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.SnapshotSource;
 import java.util.concurrent.CompletionStage;
 
@@ -10,9 +11,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class TotalsSnapshots implements SnapshotSource {
 
-    private final CounterService service;
+    private final CounterApi service;
 
-    public TotalsSnapshots(CounterService service) {
+    public TotalsSnapshots(CounterApi service) {
         this.service = service;
     }
 
@@ -23,6 +24,6 @@ public final class TotalsSnapshots implements SnapshotSource {
 
     @Override
     public CompletionStage<byte[]> snapshot(ChannelName channel) {
-        return service.totals(channel.key()).handle((totals, failure) -> failure == null ? totals.toJson() : null);
+        return service.totals(channel.key()).handle((totals, failure) -> failure == null ? totals : null);
     }
 }

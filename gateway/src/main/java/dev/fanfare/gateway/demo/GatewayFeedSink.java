@@ -3,8 +3,8 @@ package dev.fanfare.gateway.demo;
 import dev.fanfare.feed.FeedSink;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.JsonPayload;
-import dev.fanfare.gateway.counters.CounterService;
-import dev.fanfare.gateway.kafka.KafkaEventPublisher;
+import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.EventPublisher;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,10 +13,10 @@ import java.util.concurrent.CompletionStage;
  */
 public final class GatewayFeedSink implements FeedSink {
 
-    private final KafkaEventPublisher publisher;
-    private final CounterService counters;
+    private final EventPublisher publisher;
+    private final CounterApi counters;
 
-    public GatewayFeedSink(KafkaEventPublisher publisher, CounterService counters) {
+    public GatewayFeedSink(EventPublisher publisher, CounterApi counters) {
         this.publisher = publisher;
         this.counters = counters;
     }

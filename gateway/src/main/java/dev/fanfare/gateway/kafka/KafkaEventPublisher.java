@@ -1,6 +1,9 @@
 package dev.fanfare.gateway.kafka;
 
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.nio.charset.StandardCharsets;
@@ -14,22 +17,19 @@ import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to their stream's topic: idempotent, {@code acks=all}; the future completes
  * with the event's cursor once Kafka has acknowledged it.
  *
  * <p>{@link KafkaProducer#send} can block (metadata, full buffer), so sends run on one thread of
- * their own behind a bounded queue; a full queue fails the publish at once ({@link Overloaded}).
+ * their own behind a bounded queue; a full queue fails the publish at once (503).
  */
-public final class KafkaEventPublisher implements AutoCloseable {
+public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
-    /** The publish queue is full: the client should retry later. */
-    public static final class Overloaded extends RuntimeException {
-        Overloaded() {
-            super("publish queue full", null, false, false);
-        }
-    }
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final FanoutHub hub;
@@ -48,7 +48,7 @@ public final class KafkaEventPublisher implements AutoCloseable {
         });
     }
 
-    /** Sends {@code json} (already normalized) on {@code channel}; completes with the event's cursor. */
+    @Override
     public CompletableFuture<String> publish(ChannelName channel, byte[] json) {
         CompletableFuture<String> result = new CompletableFuture<>();
         StreamLayout.Stream stream = hub.layout().require(channel);
@@ -59,19 +59,25 @@ public final class KafkaEventPublisher implements AutoCloseable {
                 try {
                     producer.send(record, (meta, error) -> {
                         if (error != null) {
-                            result.completeExceptionally(error);
+                            notAcknowledged(channel, error, result);
                         } else {
                             result.complete(hub.cursorAfter(stream.global(meta.partition()), meta.offset()));
                         }
                     });
                 } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
+                    notAcknowledged(channel, e, result);
                 }
             });
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new Overloaded());
+            result.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE, "publish: queue full (expected: retry later)"));
         }
         return result;
+    }
+
+    private static void notAcknowledged(ChannelName channel, Throwable error, CompletableFuture<String> result) {
+        log.warn("publish to {} failed: {}", channel, error.toString());
+        result.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
+                "publish: Kafka did not acknowledge the event (expected: retry later)", error));
     }
 
     @Override

@@ -1,18 +1,25 @@
 package dev.fanfare.gateway.kafka;
 
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.HealthCheck;
+import dev.fanfare.gateway.core.RecordIntake;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -20,26 +27,71 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads every partition of every stream topic on its own thread and hands the records to the
- * {@link FanoutHub}. No consumer group: each node needs every event. A starting node reads the
+ * hub ({@link RecordIntake}). No consumer group: each node needs every event. A starting node reads the
  * latest {@code warmupRecords} of each partition first, so its rings can answer snapshots and
  * resumes at once.
+ *
+ * <p>A failure does not stop the node's ingestion for good: the source logs it, reports it on
+ * {@link #health()}, waits (100 ms, doubling up to 10 s) and starts again with a new consumer at
+ * the hub's positions, so nothing the hub has is read twice and nothing after it is skipped but
+ * the record that failed (which would fail again).
  *
  * <p>Shut down like Kafka's own examples: a closed flag and {@link KafkaConsumer#wakeup()}.
  */
 public final class KafkaSource implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
+    private static final long BACKOFF_MIN_MILLIS = 100;
+    private static final long BACKOFF_MAX_MILLIS = 10_000;
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Supplier<KafkaConsumer<byte[], byte[]>> consumers;
     private final StreamLayout layout;
     private final Map<String, Integer> streamOfTopic = new HashMap<>();
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    private final long maxLag;
     private final long[] start;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean closed;
+    /** Null while reading; else why not (a failure, until the source has read again). */
+    private volatile String down;
+    private volatile long lag;
+    private volatile TopicPartition laggiest;
     private Thread thread;
 
-    /** Connects, assigns all partitions and positions each at its warm-up start. Blocking: call at startup. */
-    public KafkaSource(String bootstrapServers, StreamLayout layout, int warmupRecords, String clientId) {
+    /**
+     * Connects, assigns all partitions and positions each at its warm-up start. Blocking: call at startup.
+     *
+     * @param maxLag records behind the end of a partition before {@link #health()} reports the node behind
+     */
+    public KafkaSource(String bootstrapServers, StreamLayout layout, int warmupRecords, long maxLag, String clientId) {
         this.layout = layout;
+        this.maxLag = maxLag;
+        this.consumers = () -> newConsumer(bootstrapServers, clientId);
+        for (StreamLayout.Stream s : layout.streams()) {
+            streamOfTopic.put(s.topic(), s.index());
+            for (int i = 0; i < s.partitions(); i++) {
+                partitions.add(new TopicPartition(s.topic(), i));
+            }
+        }
+        this.start = new long[layout.totalPartitions()];
+        KafkaConsumer<byte[], byte[]> c = consumers.get();
+        try {
+            c.assign(partitions);
+            Map<TopicPartition, Long> begin = c.beginningOffsets(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                long from = Math.max(begin.get(tp), end.get(tp) - warmupRecords);
+                c.seek(tp, from);
+                start[global(tp)] = from;
+            }
+        } catch (RuntimeException e) {
+            c.close(Duration.ZERO);
+            throw e;
+        }
+        this.consumer = c;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> newConsumer(String bootstrapServers, String clientId) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -49,32 +101,11 @@ public final class KafkaSource implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumer = new KafkaConsumer<>(p);
-        List<TopicPartition> all = new ArrayList<>();
-        for (StreamLayout.Stream s : layout.streams()) {
-            streamOfTopic.put(s.topic(), s.index());
-            for (int i = 0; i < s.partitions(); i++) {
-                all.add(new TopicPartition(s.topic(), i));
-            }
-        }
-        this.start = new long[layout.totalPartitions()];
-        try {
-            consumer.assign(all);
-            Map<TopicPartition, Long> begin = consumer.beginningOffsets(all);
-            Map<TopicPartition, Long> end = consumer.endOffsets(all);
-            for (TopicPartition tp : all) {
-                long from = Math.max(begin.get(tp), end.get(tp) - warmupRecords);
-                consumer.seek(tp, from);
-                start[layout.stream(nameOf(tp)).global(tp.partition())] = from;
-            }
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e;
-        }
+        return new KafkaConsumer<>(p);
     }
 
-    private String nameOf(TopicPartition tp) {
-        return layout.streams().get(streamOfTopic.get(tp.topic())).name();
+    private int global(TopicPartition tp) {
+        return layout.streams().get(streamOfTopic.get(tp.topic())).global(tp.partition());
     }
 
     /** Per global partition, the offset this source starts at: the node knows nothing older. */
@@ -83,7 +114,7 @@ public final class KafkaSource implements AutoCloseable {
     }
 
     /** Starts the reading thread, delivering to {@code hub}. */
-    public synchronized void start(FanoutHub hub) {
+    public synchronized void start(RecordIntake hub) {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
@@ -92,39 +123,137 @@ public final class KafkaSource implements AutoCloseable {
         thread.start();
     }
 
-    private void run(FanoutHub hub) {
-        try {
-            while (!closed) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
+    private void run(RecordIntake hub) {
+        long backoff = BACKOFF_MIN_MILLIS;
+        while (!closed) {
+            try {
+                read(hub);
+            } catch (WakeupException | InterruptException e) {
+                if (!closed) {
+                    log.warn("Kafka source woken up unexpectedly; it starts again");
                 }
-                List<FanoutHub.Incoming> batch = new ArrayList<>(records.count());
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    batch.add(new FanoutHub.Incoming(streamOfTopic.get(r.topic()), r.partition(), r.offset(),
-                            r.timestamp(), r.key(), r.value()));
+            } catch (InterruptedException e) {
+                if (!closed) {
+                    log.warn("Kafka source interrupted unexpectedly; it starts again");
                 }
-                hub.ingest(batch);
+            } catch (RuntimeException | Error e) {
+                down = "stopped by " + e + "; restarting";
+                log.error("Kafka source failed; it starts again in {} ms at the hub's positions", backoff, e);
             }
-        } catch (WakeupException e) {
-            if (!closed) {
-                log.error("Kafka source woken up unexpectedly; it stops", e);
+            consumer.close(Duration.ofSeconds(1));
+            if (closed || !pause(backoff)) {
+                return;
             }
-        } catch (RuntimeException e) {
-            log.error("Kafka source failed; this node receives no more events", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+            backoff = Math.min(backoff * 2, BACKOFF_MAX_MILLIS);
+            try {
+                consumer = resumeAt(hub.live());
+            } catch (RuntimeException e) {
+                down = "cannot start a consumer: " + e;
+                log.error("Kafka source cannot start a consumer; it tries again", e);
+            }
         }
+    }
+
+    private void read(RecordIntake hub) throws InterruptedException {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        while (!closed) {
+            ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+            measureLag(c);
+            if (records.isEmpty()) {
+                down = null;
+                continue;
+            }
+            List<FanoutHub.Incoming> batch = new ArrayList<>(records.count());
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                batch.add(new FanoutHub.Incoming(streamOfTopic.get(r.topic()), r.partition(), r.offset(),
+                        r.timestamp(), r.key(), r.value()));
+            }
+            hub.ingest(batch);
+            down = null; // reading again: a failure before is over
+        }
+    }
+
+    /** A new consumer positioned right after what the hub has. */
+    private KafkaConsumer<byte[], byte[]> resumeAt(long[] positions) {
+        KafkaConsumer<byte[], byte[]> c = consumers.get();
+        try {
+            c.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                c.seek(tp, positions[global(tp)]);
+            }
+            return c;
+        } catch (RuntimeException e) {
+            c.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    // From the consumer's last fetch: no request of its own.
+    private void measureLag(KafkaConsumer<byte[], byte[]> c) {
+        long most = 0;
+        TopicPartition at = null;
+        for (TopicPartition tp : partitions) {
+            OptionalLong l = c.currentLag(tp);
+            if (l.isPresent() && l.getAsLong() > most) {
+                most = l.getAsLong();
+                at = tp;
+            }
+        }
+        lag = most;
+        laggiest = at;
+    }
+
+    private boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether this node is ingesting: down while the source waits to restart after a failure, or
+     * when a partition is more than {@code maxLag} records behind its end.
+     */
+    public HealthCheck health() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "ingest";
+            }
+
+            @Override
+            public boolean critical() {
+                return true;
+            }
+
+            @Override
+            public CompletionStage<Status> check() {
+                String why = down;
+                if (why == null && closed) {
+                    why = "stopped";
+                }
+                if (why == null && lag > maxLag) {
+                    why = "behind by " + lag + " records on " + laggiest + " (expected: at most " + maxLag + ")";
+                }
+                return CompletableFuture.completedFuture(why == null ? Status.UP : Status.down(why));
+            }
+        };
     }
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (thread == null) {
             consumer.close(Duration.ZERO);
             return;
         }
         consumer.wakeup();
+        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -1,42 +1,45 @@
 package dev.fanfare.gateway.transport;
 
-import dev.fanfare.gateway.counters.CounterRequests;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /claps/<post>}, {@code PUT|DELETE /likes/<post>}: hands the request to the counters
  * (which answer off the event loop) and writes their answer back on the connection's loop.
  */
-public final class CounterEndpoint implements HttpRouter.Route {
+final class CounterEndpoint {
 
-    private final String prefix;
+    static final String CLAPS = "/claps/";
+    static final String LIKES = "/likes/";
+
     private final CounterRequests counters;
 
-    public CounterEndpoint(String prefix, CounterRequests counters) {
-        this.prefix = prefix;
+    CounterEndpoint(CounterRequests counters) {
         this.counters = counters;
     }
 
-    @Override
-    public String prefix() {
-        return prefix;
+    void clap(Request r) {
+        answer(r, counters.clap(rawSegment(r, CLAPS), ByteBufUtil.getBytes(r.http().content())));
     }
 
-    @Override
-    public boolean handle(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
-        String method = req.method().name();
-        if (!CounterRequests.allows(method, path)) {
-            return false;
-        }
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        counters.http(method, path, ByteBufUtil.getBytes(req.content())).thenAcceptAsync(reply ->
-                HttpResponses.send(ctx, keepAlive, HttpResponses.json(HttpResponseStatus.valueOf(reply.status()),
-                        Unpooled.wrappedBuffer(reply.body()))), ctx.executor());
-        return true;
+    void like(Request r) {
+        answer(r, counters.like(rawSegment(r, LIKES), ByteBufUtil.getBytes(r.http().content()), true));
+    }
+
+    void unlike(Request r) {
+        answer(r, counters.like(rawSegment(r, LIKES), ByteBufUtil.getBytes(r.http().content()), false));
+    }
+
+    /** The post as sent, still percent-encoded: the counters decode it and say what is wrong with it. */
+    private static String rawSegment(Request r, String prefix) {
+        return r.rawPath().substring(prefix.length());
+    }
+
+    private static void answer(Request r, CompletionStage<CounterRequests.Reply> reply) {
+        ChannelHandlerContext ctx = r.ctx();
+        reply.thenAcceptAsync(answer -> r.answer(HttpResponses.json(HttpResponseStatus.valueOf(answer.status()),
+                answer.body())), ctx.executor());
     }
 }

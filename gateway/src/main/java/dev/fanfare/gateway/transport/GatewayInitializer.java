@@ -1,23 +1,43 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.transport.longpoll.LongPollEndpoint;
+import dev.fanfare.gateway.transport.poll.PollEndpoint;
+import dev.fanfare.gateway.transport.sse.SseEndpoint;
+import dev.fanfare.gateway.transport.ws.WebSocketEndpoint;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.util.List;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Map;
 
 /**
- * Every connection starts as HTTP/1.1: codec, aggregator (bounded bodies), router. SSE and
- * WebSocket rebuild the pipeline once they take the connection over.
+ * Every connection starts as HTTP/1.1 ({@link Pipelines#http}) and is routed by one table: the
+ * gateway's whole HTTP surface is {@link #routes}.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     private final GatewayServices services;
-    private final HttpRouter.Endpoints endpoints;
+    private final Routes routes;
 
-    public GatewayInitializer(GatewayServices services, List<HttpRouter.Route> extraRoutes) {
+    public GatewayInitializer(GatewayServices services) {
         this.services = services;
-        this.endpoints = new HttpRouter.Endpoints(services, extraRoutes);
+        this.routes = routes(services);
+    }
+
+    /** Every path, its methods and its endpoint. */
+    static Routes routes(GatewayServices services) {
+        CounterEndpoint counters = new CounterEndpoint(new CounterRequests(services.counters()));
+        return Routes.builder()
+                .get("/poll", new PollEndpoint(services)::handle)
+                .get("/longpoll", new LongPollEndpoint(services)::handle)
+                .get("/sse", new SseEndpoint(services)::handle)
+                .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services)::handle)
+                .get("/health", new HealthEndpoint(services)::handle)
+                .post(PublishEndpoint.PREFIX, new PublishEndpoint(services)::handle)
+                .post(CounterEndpoint.CLAPS, counters::clap)
+                .route(CounterEndpoint.LIKES, true, "PUT to like, DELETE to unlike",
+                        Map.of(HttpMethod.PUT, counters::like, HttpMethod.DELETE, counters::unlike))
+                .build();
     }
 
     @Override
@@ -28,10 +48,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     /** The HTTP pipeline every connection starts with (tests build it on an EmbeddedChannel). */
     public void configure(ChannelPipeline p) {
-        var c = services.config();
-        p.addLast("http", new HttpServerCodec(c.maxInitialLineBytes(), c.maxHeaderBytes(), 8192));
-        p.addLast("aggregator", new JsonHttpObjectAggregator(c.maxBodyBytes()));
-        p.addLast(DrainHandler.NAME, new DrainHandler());
-        p.addLast("router", new HttpRouter(endpoints));
+        Pipelines.http(p, services.config().http(), new HttpRouter(routes, services.staticFiles()));
     }
 }

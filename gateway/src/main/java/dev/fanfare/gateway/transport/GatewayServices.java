@@ -1,23 +1,28 @@
 package dev.fanfare.gateway.transport;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.FanoutHub;
-import dev.fanfare.gateway.counters.Counters;
-import dev.fanfare.gateway.kafka.KafkaEventPublisher;
-import dev.fanfare.gateway.kafka.KafkaHealth;
+import dev.fanfare.gateway.core.HealthCheck;
 import io.netty.channel.group.ChannelGroup;
+import java.util.List;
 
 /**
- * What the endpoints share: configuration, the hub, the publisher, health, the static files and
- * the group of open connections (for a graceful shutdown), the counters (claps and likes).
+ * What the endpoints share, as seams: configuration, the hub, the publisher, the counters, the
+ * health checks, the static files, and the group of open connections (for a graceful shutdown).
  */
 public record GatewayServices(
         GatewayConfig config,
         FanoutHub hub,
         RequestParams params,
-        KafkaEventPublisher publisher,
-        KafkaHealth health,
+        EventPublisher publisher,
+        CounterApi counters,
+        List<HealthCheck> health,
         StaticFiles staticFiles,
-        ChannelGroup connections,
-        Counters counters) {
+        ChannelGroup connections) {
+
+    public GatewayServices {
+        health = List.copyOf(health);
+    }
 }

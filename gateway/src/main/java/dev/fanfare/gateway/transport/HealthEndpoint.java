@@ -1,13 +1,17 @@
 package dev.fanfare.gateway.transport;
 
-import io.netty.channel.ChannelHandlerContext;
+import dev.fanfare.gateway.core.HealthCheck;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code GET /health}: 200 when this node reaches Kafka, 503 otherwise. The counter store's state
- * is reported too, but does not fail the check: events still flow while Redis is away.
+ * {@code GET /health}: 200 when every critical check is up, else 503 with the first reason. Each
+ * check is reported under its name ({@code "up"} or why not); a non-critical one (the counter
+ * store: events still flow while Redis is away) is reported without failing the answer.
  */
 public final class HealthEndpoint {
 
@@ -17,21 +21,32 @@ public final class HealthEndpoint {
         this.services = services;
     }
 
-    public void handle(ChannelHandlerContext ctx, boolean keepAlive) {
-        var counters = services.counters() == null
-                ? java.util.concurrent.CompletableFuture.completedFuture(false)
-                : services.counters().service().storeUp().toCompletableFuture();
-        services.health().kafkaUp().thenCombine(counters, (kafka, store) -> new boolean[] {kafka, store})
-                .whenCompleteAsync((up, error) -> {
-            boolean ok = error == null && up[0];
+    public void handle(Request r) {
+        List<HealthCheck> checks = services.health();
+        List<CompletableFuture<HealthCheck.Status>> asked = new ArrayList<>(checks.size());
+        for (HealthCheck c : checks) {
+            asked.add(c.check().toCompletableFuture());
+        }
+        CompletableFuture.allOf(asked.toArray(new CompletableFuture[0])).whenCompleteAsync((done, error) -> {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", ok ? "up" : "down");
-            body.put("kafka", ok ? "up" : "unreachable");
-            body.put("counters", error == null && up[1] ? "up" : "unreachable");
-            body.put("connections", services.connections().size());
-            body.put("eventsIngested", services.hub().ingested());
-            body.put("recordsSkipped", services.hub().skipped());
-            HttpResponses.send(ctx, keepAlive, HttpResponses.json(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body));
-        }, ctx.executor());
+            String reason = null;
+            for (int i = 0; i < checks.size(); i++) {
+                HealthCheck.Status s = asked.get(i).getNow(HealthCheck.Status.down("no answer"));
+                body.put(checks.get(i).name(), s.up() ? "up" : s.detail());
+                if (!s.up() && checks.get(i).critical() && reason == null) {
+                    reason = checks.get(i).name() + ": " + s.detail();
+                }
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("status", reason == null ? "up" : "down");
+            if (reason != null) {
+                answer.put("reason", reason);
+            }
+            answer.putAll(body);
+            answer.put("connections", services.connections().size());
+            answer.put("eventsIngested", services.hub().ingested());
+            answer.put("recordsSkipped", services.hub().skipped());
+            r.answer(HttpResponses.json(reason == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, answer));
+        }, r.ctx().executor());
     }
 }

@@ -1,10 +1,11 @@
 package dev.fanfare.gateway.transport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,8 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Building and sending HTTP answers: JSON bodies, JSON errors, keep-alive handled in one place. */
 public final class HttpResponses {
@@ -40,30 +39,28 @@ public final class HttpResponses {
         return r;
     }
 
-    /** {@code {"error": code, "message": message}}. */
-    public static FullHttpResponse error(HttpResponseStatus status, String code, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("message", message);
-        return json(status, body);
+    /** An error answer: the code's status and {@link Replies#error its JSON body}. */
+    public static FullHttpResponse error(ErrorCode code, String message) {
+        return json(HttpResponseStatus.valueOf(code.status()), Replies.error(code, message));
     }
 
     public static FullHttpResponse error(ApiException e) {
-        return error(e.status(), e.code(), e.getMessage());
+        return error(e.code(), e.getMessage());
     }
 
     /**
      * Sends {@code response}, keeping the connection open when the request allows it and the
-     * status does not call for closing it.
+     * status does not call for closing it; else closes after it, lingering ({@link LingeringClose}).
      */
     public static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
-        boolean keep = keepAlive && ctx.channel().isActive() && response.status().code() < 500
-                && response.status().code() != 413 && response.status().code() != 414 && response.status().code() != 431;
+        int status = response.status().code();
+        boolean keep = keepAlive && ctx.channel().isActive() && status < 500
+                && status != 413 && status != 414 && status != 417 && status != 431;
         HttpUtil.setKeepAlive(response, keep);
         if (keep) {
             ctx.writeAndFlush(response, ctx.voidPromise());
         } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(LingeringClose.AFTER_WRITE);
         }
     }
 }

@@ -1,156 +1,120 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Text;
-import dev.fanfare.gateway.transport.longpoll.LongPollEndpoint;
-import dev.fanfare.gateway.transport.poll.PollEndpoint;
-import dev.fanfare.gateway.transport.sse.SseEndpoint;
-import dev.fanfare.gateway.transport.ws.WebSocketEndpoint;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.List;
-import java.util.Map;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes each aggregated request by path to its endpoint. One per connection: it remembers the
- * long poll parked on its connection, and SSE and WebSocket take the connection over (and remove
- * the router) once they answer.
+ * Routes each aggregated request through the {@link Routes} table to its endpoint; what no route
+ * answers is a page file (GET, HEAD) or a 404. One per connection: it remembers the long poll
+ * parked on its connection, and SSE and WebSocket take the connection over (and remove the
+ * router) once they answer.
+ *
+ * <p>A refusal ({@link ApiException}) is a 4xx with a JSON reason; anything else an endpoint
+ * throws is a bug: one WARN line with the cause, and the client gets a 500 with a JSON reason.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
-    private final Endpoints endpoints;
+    private final Routes routes;
+    private final StaticFiles files;
     private ParkedRequest parked;
+    /** A request waits behind the one in flight: a long poll parked now must answer at once. */
+    private boolean requestWaiting;
+    /** The node is stopping: likewise. */
+    private boolean stopping;
 
-    /** The endpoints, shared by every connection. */
-    public record Endpoints(GatewayServices services, PollEndpoint poll, LongPollEndpoint longPoll, SseEndpoint sse,
-                     WebSocketEndpoint ws, PublishEndpoint publish, HealthEndpoint health, List<Route> extra) {
-        Endpoints(GatewayServices services, List<Route> extra) {
-            this(services, new PollEndpoint(services), new LongPollEndpoint(services), new SseEndpoint(services),
-                    new WebSocketEndpoint(services), new PublishEndpoint(services), new HealthEndpoint(services), extra);
-        }
-    }
-
-    /** An endpoint added by another part of the gateway, for paths under {@code prefix}. */
-    public interface Route {
-        String prefix();
-
-        /** @return false when the method is not one this route answers */
-        boolean handle(ChannelHandlerContext ctx, FullHttpRequest req, String path);
-    }
-
-    HttpRouter(Endpoints endpoints) {
+    HttpRouter(Routes routes, StaticFiles files) {
         super(false);
-        this.endpoints = endpoints;
+        this.routes = routes;
+        this.files = files;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        requestWaiting = false;
+        parked = null;
         try {
-            if (parked != null) {
-                parked.answerNow();
-                parked = null;
-            }
             DecoderResult decoded = req.decoderResult();
             if (decoded.isFailure()) {
                 refuseUndecodable(ctx, decoded.cause());
                 return;
             }
-            route(ctx, req, keepAlive);
+            route(ctx, req);
         } catch (ApiException e) {
             log.info("{} {} {}: {} {}", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()),
-                    e.status().code(), e.getMessage());
+                    e.code().status(), e.getMessage());
             HttpResponses.send(ctx, keepAlive, HttpResponses.error(e));
+        } catch (RuntimeException bug) {
+            log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()), bug);
+            if (ctx.channel().isActive()) {
+                HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
+                        "internal error: the gateway could not answer this request"));
+            }
         } finally {
             req.release();
         }
     }
 
-    private void route(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
-        Map<String, List<String>> query = uri.parameters();
+    private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
+        Request request = new Request(ctx, req, this::park);
         HttpMethod method = req.method();
-        if (path.startsWith(PublishEndpoint.PREFIX)) {
-            requireMethod(method, HttpMethod.POST);
-            endpoints.publish().handle(ctx, req, path);
+        Routes.Route route = routes.find(request.rawPath());
+        if (route == null) {
+            FullHttpResponse file = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+                    ? files.response(request.path()) : null;
+            if (file == null) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "path: " + Text.quote(request.path()) + " (expected: "
+                        + String.join(", ", routes.paths()) + " or a page file)");
+            }
+            request.answer(file);
             return;
         }
-        for (Route r : endpoints.extra()) {
-            if (path.startsWith(r.prefix())) {
-                if (!r.handle(ctx, req, path)) {
-                    throw methodNotAllowed(method);
-                }
-                return;
-            }
+        Routes.Handler handler = route.handlers().get(method);
+        if (handler == null) {
+            FullHttpResponse refusal = HttpResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
+                    "method: " + method + " (expected: " + route.expected() + ")");
+            refusal.headers().set(HttpHeaderNames.ALLOW, route.allow());
+            log.info("{} {} {}: 405", ctx.channel().remoteAddress(), method, Text.quote(req.uri()));
+            request.answer(refusal);
+            return;
         }
-        switch (path) {
-            case "/poll" -> {
-                requireMethod(method, HttpMethod.GET);
-                endpoints.poll().handle(ctx, req, query);
-            }
-            case "/longpoll" -> {
-                requireMethod(method, HttpMethod.GET);
-                parked = endpoints.longPoll().handle(ctx, req, query);
-            }
-            case "/sse" -> {
-                requireMethod(method, HttpMethod.GET);
-                endpoints.sse().handle(ctx, req, query);
-            }
-            case WebSocketEndpoint.PATH -> {
-                requireMethod(method, HttpMethod.GET);
-                endpoints.ws().handle(ctx, req, query);
-            }
-            case "/health" -> {
-                requireMethod(method, HttpMethod.GET);
-                endpoints.health().handle(ctx, keepAlive);
-            }
-            default -> {
-                FullHttpResponse file = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
-                        ? endpoints.services().staticFiles().response(path) : null;
-                if (file == null) {
-                    throw new ApiException(HttpResponseStatus.NOT_FOUND, "not_found",
-                            "path: " + Text.quote(path) + " (expected: /poll, /longpoll, /sse, /ws, /publish/<channel>, /health or a page file)");
-                }
-                HttpResponses.send(ctx, keepAlive, file);
-            }
-        }
+        handler.handle(request);
     }
 
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!expected.equals(actual)) {
-            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    "method: " + actual + " (expected: " + expected + ")");
+    private void park(ParkedRequest p) {
+        if (requestWaiting || stopping) {
+            p.answerNow();
+        } else {
+            parked = p;
         }
-    }
-
-    private static ApiException methodNotAllowed(HttpMethod actual) {
-        return new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
-                "method: " + actual + " (expected another method for this path)");
     }
 
     private void refuseUndecodable(ChannelHandlerContext ctx, Throwable cause) {
         FullHttpResponse r;
-        if (cause instanceof TooLongHttpLineException) {
-            r = HttpResponses.error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long",
-                    "request line: too long (expected: a shorter URI)");
+        if (cause instanceof JsonHttpObjectAggregator.Refused refused) {
+            r = HttpResponses.error(refused.code(), refused.getMessage());
+        } else if (cause instanceof TooLongHttpLineException) {
+            r = HttpResponses.error(ErrorCode.URI_TOO_LONG, "request line: too long (expected: a shorter URI)");
         } else if (cause instanceof TooLongHttpHeaderException) {
-            r = HttpResponses.error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
-                    "headers: too large (expected: smaller headers)");
+            r = HttpResponses.error(ErrorCode.HEADERS_TOO_LARGE, "headers: too large (expected: smaller headers)");
         } else {
-            r = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+            r = HttpResponses.error(ErrorCode.BAD_REQUEST,
                     "request: not valid HTTP/1.1 (" + cause.getClass().getSimpleName() + ")");
         }
         log.info("{} undecodable request: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -168,16 +132,37 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == Shutdown.INSTANCE && parked != null) {
-            parked.answerNow();
-            parked = null;
+        if (evt == RequestQueue.WAITING) {
+            requestWaiting = true;
+        } else if (evt == Shutdown.INSTANCE) {
+            stopping = true;
         }
-        ctx.fireUserEventTriggered(evt);
+        if ((evt == Shutdown.INSTANCE || evt == RequestQueue.WAITING) && parked != null) {
+            ParkedRequest p = parked;
+            parked = null;
+            p.answerNow();
+        }
+        if (evt != RequestQueue.WAITING) {
+            ctx.fireUserEventTriggered(evt);
+        }
     }
 
+    /**
+     * A failure below the router (the socket, the codec). A peer that went away is routine; anything
+     * else is logged once, answered 500 when the connection can still take it, and closed.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("connection failed: {}", cause.toString());
+        if (cause instanceof IOException) {
+            log.debug("connection failed: {}", cause.toString());
+        } else {
+            log.warn("{}: connection failed", ctx.channel().remoteAddress(), cause);
+            if (ctx.channel().isActive() && parked == null) {
+                HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
+                        "internal error: the gateway could not answer this request"));
+                return;
+            }
+        }
         ctx.close();
     }
 }

@@ -1,6 +1,8 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Cursors;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.core.Text;
@@ -25,10 +27,6 @@ public final class RequestParams {
         this.maxChannels = maxChannels;
     }
 
-    public int maxChannels() {
-        return maxChannels;
-    }
-
     /** The repeated {@code channel} parameter: at least one, at most the limit, all valid. */
     public List<ChannelName> channels(Map<String, List<String>> query) {
         return channels(query.getOrDefault("channel", List.of()), true);
@@ -37,10 +35,10 @@ public final class RequestParams {
     /** Validates channel names given as strings (query or WebSocket message). */
     public List<ChannelName> channels(List<String> names, boolean required) {
         if (names.isEmpty() && required) {
-            throw ApiException.badRequest("missing_channel", "channel: none (expected: at least one channel=<stream>/<key>)");
+            throw new ApiException(ErrorCode.MISSING_CHANNEL, "channel: none (expected: at least one channel=<stream>/<key>)");
         }
         if (names.size() > maxChannels) {
-            throw ApiException.badRequest("too_many_channels",
+            throw new ApiException(ErrorCode.TOO_MANY_CHANNELS,
                     "channel: " + names.size() + " given (expected: at most " + maxChannels + ")");
         }
         LinkedHashSet<ChannelName> out = new LinkedHashSet<>();
@@ -57,7 +55,7 @@ public final class RequestParams {
             layout.require(c);
             return c;
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("bad_channel", e.getMessage());
+            throw new ApiException(ErrorCode.BAD_CHANNEL, e.getMessage());
         }
     }
 
@@ -65,7 +63,7 @@ public final class RequestParams {
     public ChannelName concreteChannel(String name) {
         ChannelName c = channel(name);
         if (c.isWildcard()) {
-            throw ApiException.badRequest("bad_channel", "channel: " + Text.quote(name) + " (expected: a concrete key, not *)");
+            throw new ApiException(ErrorCode.BAD_CHANNEL, "channel: " + Text.quote(name) + " (expected: a concrete key, not *)");
         }
         return c;
     }
@@ -78,7 +76,7 @@ public final class RequestParams {
         try {
             return cursors.decode(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("bad_cursor", e.getMessage());
+            throw new ApiException(ErrorCode.BAD_CURSOR, e.getMessage());
         }
     }
 
@@ -96,7 +94,7 @@ public final class RequestParams {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest("bad_parameter", name + ": " + Text.quote(v.get(0)) + " (expected: " + min + ".." + max + ")");
+        throw new ApiException(ErrorCode.BAD_PARAMETER, name + ": " + Text.quote(v.get(0)) + " (expected: " + min + ".." + max + ")");
     }
 
     public static String first(Map<String, List<String>> query, String name) {

@@ -26,7 +26,7 @@ final class HubFixture implements AutoCloseable {
     HubFixture(RingLimits limits, UUID tickerId) {
         layout = StreamLayout.of(List.of("ticker", "claps"), List.of("t.ticker", "t.claps"),
                 List.of(tickerId, CLAPS_ID), List.of(2, 2));
-        hub = new FanoutHub(layout, limits, new long[4], List.of(loop), UnpooledByteBufAllocator.DEFAULT);
+        hub = new FanoutHub(layout, limits, new long[4], List.of(loop), SnapshotSource.NONE, UnpooledByteBufAllocator.DEFAULT);
     }
 
     Shard shard() {
@@ -40,8 +40,12 @@ final class HubFixture implements AutoCloseable {
         byte[] key = c.key().getBytes(StandardCharsets.UTF_8);
         int p = StreamLayout.partitionOf(key, s.partitions());
         long offset = next[s.global(p)]++;
-        hub.ingest(List.of(new FanoutHub.Incoming(s.index(), p, offset, 1000 + offset, key,
-                data.getBytes(StandardCharsets.UTF_8))));
+        try {
+            hub.ingest(List.of(new FanoutHub.Incoming(s.index(), p, offset, 1000 + offset, key,
+                    data.getBytes(StandardCharsets.UTF_8))));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -50,20 +54,21 @@ final class HubFixture implements AutoCloseable {
     }
 
     /** Records what it is sent as readable lines: "event ticker/A {..} cursor", "gap [..]". */
-    static final class Recorder extends Subscriber {
+    static class Recorder implements Subscriber {
         final List<String> data = new ArrayList<>();
         final List<String> cursors = new ArrayList<>();
         final List<String> gaps = new ArrayList<>();
+        final List<DisconnectReason> disconnects = new ArrayList<>();
         boolean acceptBatches = true;
         int flushes;
 
         @Override
-        protected boolean beginBatch() {
+        public boolean beginBatch() {
             return acceptBatches;
         }
 
         @Override
-        protected void write(Event e, String cursor, boolean snapshot) {
+        public void write(Event e, String cursor, boolean snapshot) {
             ByteBuf b = e.shared(Envelopes.Format.JSON);
             try {
                 data.add((snapshot ? "snapshot " : "") + e.channelText() + " " + new String(e.data(), StandardCharsets.UTF_8));
@@ -74,14 +79,19 @@ final class HubFixture implements AutoCloseable {
         }
 
         @Override
-        protected void writeGap(List<ChannelName> channels, String cursor) {
+        public void writeGap(List<ChannelName> channels, String cursor) {
             gaps.add(channels.toString());
             cursors.add(cursor);
         }
 
         @Override
-        protected void endBatch() {
+        public void endBatch() {
             flushes++;
+        }
+
+        @Override
+        public void disconnect(DisconnectReason reason) {
+            disconnects.add(reason);
         }
 
         String lastCursor() {

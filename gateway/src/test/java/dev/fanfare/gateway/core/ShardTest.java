@@ -1,7 +1,6 @@
 package dev.fanfare.gateway.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -154,6 +153,10 @@ class ShardTest {
             f.publish("ticker/A", "1");
             assertEquals(List.of(), slow.data);
             assertEquals(List.of("ticker/A 1"), fine.data);
+            assertEquals(List.of(DisconnectReason.SLOW_CONSUMER), slow.disconnects);
+            f.publish("ticker/A", "2");
+            assertEquals(List.of(), slow.data, "a disconnected subscriber gets nothing more");
+            assertEquals(List.of("ticker/A 1", "ticker/A 2"), fine.data);
         }
     }
 
@@ -166,10 +169,11 @@ class ShardTest {
             for (int i = 0; i < 5; i++) {
                 f.publish("ticker/A", Integer.toString(i));
             }
-            try (CatchUp c = f.shard().catchUp(channels("ticker/A"), f.hub.cursors().decode(start), null, 3)) {
+            CatchUpReader reader = f.hub.reader();
+            try (CatchUp c = reader.read(channels("ticker/A"), f.hub.cursors().decode(start), 3, f.shard().delivered())) {
                 assertEquals(3, c.items().size());
                 assertTrue(c.more());
-                try (CatchUp rest = f.shard().catchUp(channels("ticker/A"), c.position(), null, 3)) {
+                try (CatchUp rest = reader.read(channels("ticker/A"), c.position(), 3, f.shard().delivered())) {
                     assertEquals(2, rest.items().size());
                     assertTrue(!rest.more());
                     assertEquals("4", new String(rest.items().get(1).event().data()));
@@ -189,7 +193,78 @@ class ShardTest {
             assertEquals(0, f.shard().subscribers());
             f.publish("ticker/A", "1");
             assertTrue(s.data.isEmpty());
-            assertNull(s.ahead);
+            assertTrue(f.shard().channelsOf(s).isEmpty());
+        }
+    }
+
+    @Test
+    void aResumeLongerThanAPageGoesOutPageByPageAndWaitsWhileTheSubscriberCannotTakeMore() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var first = new HubFixture.Recorder();
+            f.shard().subscribe(first, channels("ticker/A", "claps/p"), null);
+            String start = f.shard().cursorOf(first);
+            f.shard().remove(first);
+            int retained = Shard.PAGE + Shard.PAGE / 2;
+            for (int i = 0; i < retained; i++) {
+                f.publish(i % 2 == 0 ? "ticker/A" : "claps/p", Integer.toString(i));
+            }
+
+            var slow = new HubFixture.Recorder();
+            slow.acceptBatches = false; // its connection is full after the first page
+            f.shard().subscribe(slow, channels("ticker/A", "claps/p"), f.hub.cursors().decode(start));
+            assertEquals(Shard.PAGE, slow.data.size(), "one page, then it waits");
+            f.publish("ticker/A", "1001");
+            assertEquals(Shard.PAGE, slow.data.size(), "no live event jumps ahead of the rest of the resume");
+            assertTrue(slow.disconnects.isEmpty(), "a resume waits for a full connection, it does not drop it");
+
+            slow.acceptBatches = true;
+            f.shard().resume(slow);
+            f.publish("claps/p", "1002");
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < retained; i++) {
+                expected.add((i % 2 == 0 ? "ticker/A " : "claps/p ") + i);
+            }
+            expected.add("ticker/A 1001");
+            expected.add("claps/p 1002");
+            assertEquals(expected, slow.data);
+            assertTrue(slow.gaps.isEmpty());
+            long[] last = f.hub.cursors().decode(slow.lastCursor());
+            assertTrue(Cursors.covers(last, f.hub.live()), "its cursor ends at the node's live position");
+        }
+    }
+
+    @Test
+    void aSubscriberThatThrowsIsDisconnectedAndTheOthersGetTheirEvents() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var broken = new HubFixture.Recorder() {
+                @Override
+                public void write(Event e, String cursor, boolean snapshot) {
+                    throw new IllegalStateException("boom");
+                }
+            };
+            var endsBadly = new HubFixture.Recorder() {
+                @Override
+                public void endBatch() {
+                    super.endBatch();
+                    if (!data.isEmpty()) {
+                        throw new IllegalStateException("boom at flush");
+                    }
+                }
+            };
+            var fine = new HubFixture.Recorder();
+            f.shard().subscribe(broken, channels("ticker/A"), null);
+            f.shard().subscribe(endsBadly, channels("ticker/A"), null);
+            f.shard().subscribe(fine, channels("ticker/A"), null);
+            int flushesBefore = fine.flushes;
+            f.publish("ticker/A", "1");
+            f.publish("ticker/A", "2");
+
+            assertEquals(List.of("ticker/A 1", "ticker/A 2"), fine.data);
+            assertEquals(flushesBefore + 2, fine.flushes, "the others are still flushed every batch");
+            assertEquals(List.of(DisconnectReason.INTERNAL_ERROR), broken.disconnects);
+            assertEquals(List.of(DisconnectReason.INTERNAL_ERROR), endsBadly.disconnects);
+            assertEquals(List.of("ticker/A 1"), endsBadly.data, "nothing more after its failure");
+            assertEquals(1, f.shard().subscribers());
         }
     }
 }

@@ -56,9 +56,10 @@ class ClapsAcrossNodesIT {
     }
 
     private static GatewayServer node(String prefix) throws Exception {
-        return GatewayServer.start(GatewayConfig.defaults().toBuilder().port(0).kafka(TestKafka.bootstrapServers())
-                .topicPrefix(prefix).partitions(2).redis(redis.uri().toString()).demoFeed(false)
-                .dataDir(Files.createTempDirectory("node")).build());
+        java.nio.file.Path dataDir = Files.createTempDirectory("node");
+        return GatewayServer.start(GatewayConfig.defaults().withPort(0).withKafka(k -> k.withBootstrap(TestKafka.bootstrapServers())
+                .withTopicPrefix(prefix).withPartitions(2).withDataDir(dataDir))
+                .withCounters(c -> c.withRedis(redis.uri())).withDemoFeed(false));
     }
 
     /** One client: claps for its share of users through one node, over HTTP or its WebSocket. */

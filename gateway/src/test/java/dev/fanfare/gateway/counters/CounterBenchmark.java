@@ -66,7 +66,7 @@ class CounterBenchmark {
                 .withCoalesceInterval(coalesce)
                 .withRequestThreads(requestThreads);
         CountersConfig config = redis == null ? defaults : defaults.withRedis(redis.uri());
-        try (Counters counters = Counters.start(config, TestKafka.bootstrapServers())) {
+        try (Counters counters = Counters.start(config, TestKafka.bootstrapServers(), true)) {
             Thread subscriber = new Thread(() -> subscribe(config.clapsTopic()), "bench-subscriber");
             subscriber.start();
             long start = System.nanoTime();

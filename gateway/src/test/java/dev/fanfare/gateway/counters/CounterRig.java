@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.kafka.TopicMeta;
 import dev.fanfare.gateway.testing.TestKafka;
+import dev.fanfare.gateway.transport.CounterRequests;
 import dev.fanfare.gateway.testing.TestRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +28,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The counter parts wired as {@link Counters} wires them, on the shared test broker and fresh topics, but with
  * workers a test can start and stop one by one.
  */
-final class CounterRig implements AutoCloseable {
+public final class CounterRig implements AutoCloseable {
 
-    final CountersConfig config;
+    public final CountersConfig config;
     final CounterStore store;
     final TopicMeta actions;
-    final CounterService service;
+    public final CounterService service;
     final CounterRequests requests;
     private final ThreadPoolExecutor executor;
     private final KafkaProducer<String, byte[]> producer;
@@ -52,7 +53,7 @@ final class CounterRig implements AutoCloseable {
     }
 
     /** A rig on fresh topics, counting in {@code redis} (null: in memory), with the default cap. */
-    static CounterRig start(TestRedis redis, int partitions) {
+    public static CounterRig start(TestRedis redis, int partitions) {
         return start(redis, partitions, CountersConfig.defaults().clapCap());
     }
 
@@ -94,12 +95,12 @@ final class CounterRig implements AutoCloseable {
     }
 
     /** A consumer of the test broker, in no group. */
-    static KafkaConsumer<String, byte[]> newConsumer() {
+    public static KafkaConsumer<String, byte[]> newConsumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic)) {
             partitions.add(new TopicPartition(topic, info.partition()));

@@ -1,5 +1,7 @@
 package dev.fanfare.gateway.counters;
 
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Json;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
@@ -309,7 +311,7 @@ class CounterWorkerIT {
     static int clap(CounterRig rig, boolean http, String post, String user, int count) throws Exception {
         if (http) {
             byte[] body = ("{\"user\":\"" + user + "\",\"count\":" + count + "}").getBytes(StandardCharsets.UTF_8);
-            return rig.requests.http("POST", "/claps/" + post, body).toCompletableFuture().get(30, SECONDS).status();
+            return rig.requests.clap(post, body).toCompletableFuture().get(30, SECONDS).status();
         }
         ObjectNode message = Json.MAPPER.createObjectNode().put("type", "clap").put("post", post)
                 .put("user", user).put("count", count).put("id", "1");
@@ -317,7 +319,7 @@ class CounterWorkerIT {
         if (frame.get("type").textValue().equals("ack")) {
             return 202;
         }
-        for (CounterRejection.Reason reason : CounterRejection.Reason.values()) {
+        for (ErrorCode reason : ErrorCode.values()) {
             if (reason.code().equals(frame.get("code").textValue())) {
                 return reason.status();
             }
@@ -330,8 +332,8 @@ class CounterWorkerIT {
             answer.toCompletableFuture().get(30, SECONDS);
             return 202;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof CounterRejection rejection) {
-                return rejection.reason().status();
+            if (e.getCause() instanceof ApiException rejection) {
+                return rejection.code().status();
             }
             throw e;
         }

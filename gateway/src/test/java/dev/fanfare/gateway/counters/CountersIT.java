@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.testing.TestKafka;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +23,7 @@ class CountersIT {
                 .withActionsPartitions(2);
         PostTotals expected = new PostTotals("post-1", 50, 1);
 
-        try (Counters counters = Counters.start(config, TestKafka.bootstrapServers())) {
+        try (Counters counters = Counters.start(config, TestKafka.bootstrapServers(), true)) {
             assertEquals("in-memory", counters.storeDescription());
             counters.service().clap("post-1", "u1", 30).toCompletableFuture().get(30, SECONDS);
             counters.service().clap("post-1", "u1", 20).toCompletableFuture().get(30, SECONDS);
@@ -30,7 +31,7 @@ class CountersIT {
             await().atMost(PATIENCE).until(() -> totals(counters), equalTo(expected));
         }
 
-        try (Counters restarted = Counters.start(config, TestKafka.bootstrapServers())) {
+        try (Counters restarted = Counters.start(config, TestKafka.bootstrapServers(), true)) {
             await().atMost(PATIENCE).until(() -> totals(restarted), equalTo(expected));
             assertEquals(409, status(restarted.service().clap("post-1", "u1", 1)), "the cap is rebuilt too");
             assertEquals(202, status(restarted.service().clap("post-1", "u2", 1)));
@@ -38,7 +39,7 @@ class CountersIT {
     }
 
     private static PostTotals totals(Counters counters) throws Exception {
-        return counters.service().totals("post-1").toCompletableFuture().get(30, SECONDS);
+        return counters.service().postTotals("post-1").toCompletableFuture().get(30, SECONDS);
     }
 
     private static int status(CompletionStage<?> answer) throws Exception {
@@ -46,7 +47,7 @@ class CountersIT {
             answer.toCompletableFuture().get(30, SECONDS);
             return 202;
         } catch (ExecutionException e) {
-            return ((CounterRejection) e.getCause()).reason().status();
+            return ((ApiException) e.getCause()).code().status();
         }
     }
 }

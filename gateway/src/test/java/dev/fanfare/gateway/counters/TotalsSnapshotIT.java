@@ -43,7 +43,7 @@ class TotalsSnapshotIT {
     static void clapThenStartASecondNodeThatSawNothing() throws Exception {
         redis = TestRedis.start();
         String prefix = TestKafka.uniqueTopicPrefix();
-        first = GatewayServer.start(TestGateway.config().topicPrefix(prefix).redis(redis.uri().toString()).build());
+        first = GatewayServer.start(TestGateway.config().withKafka(k -> k.withTopicPrefix(prefix)).withCounters(c -> c.withRedis(redis.uri())));
         send("POST", "/claps/" + POST, "{\"user\":\"ann\",\"count\":5}");
         send("PUT", "/likes/" + POST, "{\"user\":\"bob\"}");
         awaitTotals(first);
@@ -53,8 +53,8 @@ class TotalsSnapshotIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(get(first, "/poll?channel=claps/*"))
                 .path("events").size() == 1 + Style.values().length);
         // No warm-up: this node's rings hold nothing of the post, only the store knows its totals.
-        late = GatewayServer.start(TestGateway.config().topicPrefix(prefix).redis(redis.uri().toString())
-                .warmupRecords(0).build());
+        late = GatewayServer.start(TestGateway.config().withKafka(k -> k.withTopicPrefix(prefix).withWarmupRecords(0))
+                .withCounters(c -> c.withRedis(redis.uri())));
     }
 
     @AfterAll

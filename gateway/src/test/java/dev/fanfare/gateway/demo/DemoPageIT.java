@@ -58,7 +58,7 @@ class DemoPageIT {
     private int port;
 
     private static GatewayConfig config(int port) {
-        return GatewayConfig.defaults().withPort(port).withKafka(TestKafka.bootstrapServers()).withDemoFeed(false);
+        return GatewayConfig.defaults().withPort(port).withBootstrap(TestKafka.bootstrapServers()).withDemoFeed(false);
     }
 
     @BeforeAll
@@ -185,7 +185,7 @@ class DemoPageIT {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(gateway.config().topic("ticker"), symbol,
+            producer.send(new ProducerRecord<>(gateway.config().kafka().topic("ticker"), symbol,
                     quote(symbol, last).getBytes(StandardCharsets.UTF_8))).get();
         }
     }

@@ -49,7 +49,7 @@ class HttpFeedSinkIT {
 
     @BeforeAll
     void startGateway() {
-        gateway = GatewayServer.start(GatewayConfig.defaults().withPort(0).withKafka(TestKafka.bootstrapServers())
+        gateway = GatewayServer.start(GatewayConfig.defaults().withPort(0).withBootstrap(TestKafka.bootstrapServers())
                 .withDemoFeed(false));
         sink = new HttpFeedSink(URI.create("http://127.0.0.1:" + gateway.port() + "/"), Duration.ofSeconds(10));
     }

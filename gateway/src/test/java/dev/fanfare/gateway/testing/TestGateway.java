@@ -17,15 +17,12 @@ public final class TestGateway {
      * A config on {@link TestKafka}'s broker with topics of its own (2 partitions each), port 0
      * on 127.0.0.1 and no demo feed; adjust it and {@link GatewayServer#start} it.
      */
-    public static GatewayConfig.Builder config() {
-        return GatewayConfig.defaults().toBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .kafka(TestKafka.bootstrapServers())
-                .createTopics(true)
-                .topicPrefix(TestKafka.uniqueTopicPrefix())
-                .partitions(2)
-                .demoFeed(false);
+    public static GatewayConfig config() {
+        return GatewayConfig.defaults()
+                .withServer(s -> s.withHost("127.0.0.1").withPort(0))
+                .withKafka(k -> k.withBootstrap(TestKafka.bootstrapServers()).withCreateTopics(true)
+                        .withTopicPrefix(TestKafka.uniqueTopicPrefix()).withPartitions(2))
+                .withDemoFeed(false);
     }
 
     /** Waits until {@code server} has read the event behind {@code cursor} (a cursor it issued) from Kafka. */

@@ -56,7 +56,7 @@ class BadInputIT {
 
     @BeforeAll
     static void start() {
-        gateway = GatewayServer.start(TestGateway.config().build());
+        gateway = GatewayServer.start(TestGateway.config());
         http = new GatewayHttp(gateway.port());
         bystander = new SseClient(gateway.port());
         bystander.start(EVERY_STREAM, http.liveCursor(EVERY_STREAM));

@@ -1,9 +1,14 @@
 package dev.fanfare.gateway.transport;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.RingLimits;
+import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
+import dev.fanfare.gateway.testing.LocalCounters;
+import dev.fanfare.gateway.testing.LocalPublisher;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -47,15 +52,22 @@ final class EmbeddedGateway implements AutoCloseable {
     final Conn a = new Conn();
     final Conn b = new Conn();
     final FanoutHub hub;
-    private final long[] next = new long[3];
+    final LocalPublisher publisher;
+    final GatewayServices services;
 
     EmbeddedGateway(GatewayConfig config) {
+        this(config, new LocalCounters(50));
+    }
+
+    EmbeddedGateway(GatewayConfig config, CounterApi counters) {
         hub = new FanoutHub(layout, RingLimits.DEFAULT, new long[3], List.of(a.channel.eventLoop(), b.channel.eventLoop()),
-                PooledByteBufAllocator.DEFAULT);
-        GatewayServices services = new GatewayServices(config, hub,
-                new RequestParams(layout, hub.cursors(), config.maxChannelsPerRequest()), null, null,
-                StaticFiles.load("web"), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
-        GatewayInitializer init = new GatewayInitializer(services, List.of());
+                SnapshotSource.NONE, PooledByteBufAllocator.DEFAULT);
+        publisher = new LocalPublisher(hub);
+        services = new GatewayServices(config, hub,
+                new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
+                counters, List.of(), StaticFiles.load("web"),
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        GatewayInitializer init = new GatewayInitializer(services);
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());
     }
@@ -66,11 +78,7 @@ final class EmbeddedGateway implements AutoCloseable {
 
     /** Feeds one record to the hub as the Kafka source would, and runs both loops' tasks. */
     void publish(String stream, String key, String json) {
-        StreamLayout.Stream s = layout.stream(stream);
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        int p = StreamLayout.partitionOf(k, s.partitions());
-        hub.ingest(List.of(new FanoutHub.Incoming(s.index(), p, next[s.global(p)]++, 42, k,
-                json.getBytes(StandardCharsets.UTF_8))));
+        publisher.publish(new ChannelName(stream, key), json.getBytes(StandardCharsets.UTF_8));
         a.channel.runPendingTasks();
         b.channel.runPendingTasks();
     }

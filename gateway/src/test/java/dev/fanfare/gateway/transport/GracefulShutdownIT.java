@@ -21,7 +21,7 @@ class GracefulShutdownIT {
 
     @Test
     void stoppingSendsSseADisconnectEventAndClosesWebSocketsWith1001() {
-        GatewayServer gateway = GatewayServer.start(TestGateway.config().build());
+        GatewayServer gateway = GatewayServer.start(TestGateway.config());
         GatewayHttp http = new GatewayHttp(gateway.port());
         String channel = "demo/bye";
         String live = http.liveCursor(List.of(channel));

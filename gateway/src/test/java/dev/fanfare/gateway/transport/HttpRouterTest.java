@@ -62,7 +62,7 @@ class HttpRouterTest {
 
     @Test
     void bodyOverTheLimitIsA413() {
-        GatewayConfig c = GatewayConfig.defaults().toBuilder().maxBodyBytes(1024).build();
+        GatewayConfig c = GatewayConfig.defaults().withHttp(h -> h.withMaxBodyBytes(1024));
         try (EmbeddedGateway g = new EmbeddedGateway(c)) {
             g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-length: 2000\r\n\r\n" + "z".repeat(2000));
             assertError(g.a.output(), "413", "too_large");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.gateway.GatewayServer;
+import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.GatewayHttp;
 import dev.fanfare.gateway.testing.GatewayHttp.Answer;
 import dev.fanfare.gateway.testing.GatewayHttp.Published;
@@ -36,9 +37,9 @@ class LongPollIT {
 
     @BeforeAll
     static void start() {
-        gateway = GatewayServer.start(TestGateway.config().build());
+        gateway = GatewayServer.start(TestGateway.config());
         capped = GatewayServer.start(TestGateway.config()
-                .longPollDefault(Duration.ofSeconds(1)).longPollMax(Duration.ofSeconds(1)).build());
+                .withLongPoll(new GatewayConfig.LongPoll(Duration.ofSeconds(1), Duration.ofSeconds(1))));
         http = new GatewayHttp(gateway.port());
     }
 

@@ -51,7 +51,7 @@ class SlowConsumerIT {
 
     @BeforeAll
     static void start() {
-        gateway = GatewayServer.start(TestGateway.config().highWaterMark(64 * 1024).lowWaterMark(32 * 1024).build());
+        gateway = GatewayServer.start(TestGateway.config().withHttp(h -> h.withWaterMarks(32 * 1024, 64 * 1024)));
         http = new GatewayHttp(gateway.port());
     }
 

@@ -57,8 +57,8 @@ class TransportContractIT {
 
     @BeforeAll
     static void startGateways() {
-        gateway = GatewayServer.start(TestGateway.config().build());
-        tinyRing = GatewayServer.start(TestGateway.config().rings(new RingLimits(64L << 20, 200_000, 3, 100_000)).build());
+        gateway = GatewayServer.start(TestGateway.config());
+        tinyRing = GatewayServer.start(TestGateway.config().withRings(new RingLimits(64L << 20, 200_000, 3, 100_000)));
         http = new GatewayHttp(gateway.port());
         tinyHttp = new GatewayHttp(tinyRing.port());
     }

@@ -155,7 +155,7 @@ class WebSocketSessionTest {
 
     @Test
     void frameOverTheLimitClosesWith1009() {
-        GatewayConfig cfg = GatewayConfig.defaults().toBuilder().maxBodyBytes(1024).build();
+        GatewayConfig cfg = GatewayConfig.defaults().withHttp(h -> h.withMaxBodyBytes(1024));
         try (EmbeddedGateway g = new EmbeddedGateway(cfg); Client c = new Client(g.a, "")) {
             c.send("{\"type\":\"publish\",\"data\":\"" + "x".repeat(2000) + "\"}");
             CloseWebSocketFrame close = (CloseWebSocketFrame) c.frames().get(0);

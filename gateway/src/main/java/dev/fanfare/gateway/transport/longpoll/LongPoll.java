@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport.longpoll;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Shard;
@@ -17,34 +18,38 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One parked long-poll request: a subscriber that answers with whatever its first batch (catch-up
- * or live) brought, or with nothing when its timeout passes, and then leaves the hub. No thread is
- * held while it waits; it lives on its connection's event loop.
+ * One parked long-poll request: a subscriber that answers with whatever its first batch brought
+ * (at most {@code limit} events; {@code "more": true} when it held more), or with nothing when
+ * its timeout passes, and then leaves the hub. No thread is held while it waits; it lives on its
+ * connection's event loop.
  */
-final class LongPoll extends Subscriber implements ParkedRequest {
+final class LongPoll implements Subscriber, ParkedRequest {
 
     private final ChannelHandlerContext ctx;
     private final boolean keepAlive;
     private final Shard shard;
+    private final int limit;
     private final List<ByteBuf> events = new ArrayList<>();
     private final List<ChannelName> gaps = new ArrayList<>();
     private String cursor;
+    private boolean more;
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard) {
+    /** @param cursor what an answer without events carries */
+    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor) {
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.shard = shard;
+        this.limit = limit;
+        this.cursor = cursor;
     }
 
-    /** Parks until an event comes or {@code timeoutMillis} pass; {@code cursor} is what an empty answer carries. */
-    void park(String cursor, long timeoutMillis) {
-        if (done) {
-            return;
+    /** Parks until an event comes or {@code timeoutMillis} pass. */
+    void park(long timeoutMillis) {
+        if (!done) {
+            timeout = ctx.executor().schedule(this::answerNow, timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        this.cursor = cursor;
-        timeout = ctx.executor().schedule(this::answerNow, timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     boolean done() {
@@ -52,27 +57,36 @@ final class LongPoll extends Subscriber implements ParkedRequest {
     }
 
     @Override
-    protected boolean beginBatch() {
-        return !done;
+    public boolean beginBatch() {
+        return true; // it holds one batch at most, bounded by limit
     }
 
     @Override
-    protected void write(Event e, String cursor, boolean snapshot) {
+    public void write(Event e, String cursor, boolean snapshot) {
+        if (events.size() == limit) {
+            more = true; // the cursor stays at the last event written: the next poll gets the rest
+            return;
+        }
         events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot));
         this.cursor = cursor != null ? cursor : e.cursor();
     }
 
     @Override
-    protected void writeGap(List<ChannelName> channels, String cursor) {
+    public void writeGap(List<ChannelName> channels, String cursor) {
         gaps.addAll(channels);
         this.cursor = cursor;
     }
 
     @Override
-    protected void endBatch() {
-        if (!statesPending() && (!events.isEmpty() || !gaps.isEmpty())) {
+    public void endBatch() {
+        if (!events.isEmpty() || !gaps.isEmpty()) {
             answerNow();
         }
+    }
+
+    @Override
+    public void disconnect(DisconnectReason reason) {
+        answerNow(); // what it holds is exact: its cursor resumes after it
     }
 
     @Override
@@ -82,7 +96,7 @@ final class LongPoll extends Subscriber implements ParkedRequest {
         }
         finish();
         HttpResponses.send(ctx, keepAlive,
-                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), events, cursor, gaps, false)));
+                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), events, cursor, gaps, more)));
         events.clear();
     }
 

@@ -3,17 +3,17 @@ package dev.fanfare.gateway.transport.longpoll;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
-import dev.fanfare.gateway.transport.ParkedRequest;
+import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
+import dev.fanfare.gateway.transport.poll.PollEndpoint;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /longpoll}: answers at once when something after the cursor exists (or, without a
- * cursor, a snapshot), else parks the request until an event arrives or the timeout passes.
+ * {@code GET /longpoll}: reads as {@code /poll} does and answers at once when something after the
+ * cursor exists (or, without a cursor, a snapshot); else parks the request, from the position
+ * that read reached, until an event arrives or the timeout passes. Answers hold at most
+ * {@code limit} events and say {@code "more": true} when some were left.
  */
 public final class LongPollEndpoint {
 
@@ -23,27 +23,31 @@ public final class LongPollEndpoint {
         this.services = services;
     }
 
-    /**
-     * @return the parked request, which the connection must cancel if it closes first and answer
-     *         if another request arrives on it; null when answered already
-     */
-    public ParkedRequest handle(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> query) {
+    public void handle(Request r) {
         RequestParams params = services.params();
+        Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
         String cursorText = RequestParams.first(query, "cursor");
         long[] from = params.cursor(cursorText);
+        int limit = PollEndpoint.limit(query);
         // A longer wish is capped, not refused: the client cannot know the server's maximum.
-        int seconds = Math.min(RequestParams.intParam(query, "timeout",
-                (int) services.config().longPollDefault().toSeconds(), 0, Integer.MAX_VALUE),
-                (int) services.config().longPollMax().toSeconds());
-        Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        LongPoll poll = new LongPoll(ctx, HttpUtil.isKeepAlive(req), shard);
-        String position = shard.subscribe(poll, channels, from);
-        if (poll.done()) {
-            return null;
-        }
-        poll.park(from != null ? cursorText : position, seconds * 1000L);
-        return poll;
+        var timeouts = services.config().longPoll();
+        int seconds = Math.min(RequestParams.intParam(query, "timeout", (int) timeouts.defaultTimeout().toSeconds(),
+                0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
+        PollEndpoint.read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> {
+            if (!c.isEmpty() || !states.isEmpty() || !r.ctx().channel().isActive()) {
+                r.answer(PollEndpoint.answer(r.ctx(), c, states));
+                return;
+            }
+            Shard shard = services.hub().shard(r.ctx().channel().eventLoop());
+            LongPoll poll = new LongPoll(r.ctx(), r.keepAlive(), shard, limit,
+                    from != null ? cursorText : c.cursor());
+            // From where the read stopped: what the shard delivered since comes as the first batch.
+            shard.subscribe(poll, channels, c.position());
+            if (!poll.done()) {
+                poll.park(seconds * 1000L);
+                r.park(poll);
+            }
+        });
     }
-
 }

@@ -4,24 +4,26 @@ import dev.fanfare.gateway.core.CatchUp;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.HttpResponses;
+import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.FullHttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * {@code GET /poll}: answers at once with the events after the cursor (or snapshots without one).
@@ -38,32 +40,50 @@ public final class PollEndpoint {
         this.services = services;
     }
 
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> query) {
+    public void handle(Request r) {
         RequestParams params = services.params();
+        Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
         long[] from = params.cursor(RequestParams.first(query, "cursor"));
-        int limit = RequestParams.intParam(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        CatchUp c = shard.catchUp(channels, from, null, limit);
-        CompletionStage<List<Event>> asked = from == null ? shard.missingSnapshots(channels, c) : null;
+        int limit = limit(query);
+        read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> r.answer(answer(r.ctx(), c, states)));
+    }
+
+    /** The {@code limit} parameter of both polls: events per answer. */
+    public static int limit(Map<String, List<String>> query) {
+        return RequestParams.intParam(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    }
+
+    /**
+     * Reads what a poll at {@code from} gets (events after it, or snapshots including the store's)
+     * and hands it to {@code then} on the connection's loop; both are released when it returns.
+     */
+    public static void read(FanoutHub hub, ChannelHandlerContext ctx, List<ChannelName> channels, long[] from,
+                            int limit, BiConsumer<CatchUp, List<Event>> then) {
+        Shard shard = hub.shard(ctx.channel().eventLoop());
+        CatchUp c = hub.reader().read(channels, from, limit, shard.delivered());
+        CompletionStage<List<Event>> asked = from == null ? hub.reader().missingSnapshots(channels, c) : null;
         CompletionStage<List<Event>> states = asked != null ? asked : CompletableFuture.completedFuture(List.of());
         states.thenAccept(extra -> ctx.executor().execute(() -> {
             try {
-                List<ByteBuf> events = new ArrayList<>(c.items().size() + extra.size());
-                for (CatchUp.Item item : c.items()) {
-                    events.add(item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot()));
-                }
-                for (Event e : extra) {
-                    events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true));
-                }
-                HttpResponses.send(ctx, keepAlive,
-                        HttpResponses.json(HttpResponseStatus.OK, body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more())));
+                then.accept(c, extra);
             } finally {
                 c.close();
                 extra.forEach(Event::release);
             }
         }));
+    }
+
+    /** The answer to a poll: the catch-up's events and the store's snapshots. */
+    public static FullHttpResponse answer(ChannelHandlerContext ctx, CatchUp c, List<Event> states) {
+        List<ByteBuf> events = new ArrayList<>(c.items().size() + states.size());
+        for (CatchUp.Item item : c.items()) {
+            events.add(item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot()));
+        }
+        for (Event e : states) {
+            events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true));
+        }
+        return HttpResponses.json(HttpResponseStatus.OK, body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more()));
     }
 
     /**

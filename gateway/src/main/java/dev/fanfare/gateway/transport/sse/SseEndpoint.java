@@ -3,11 +3,12 @@ package dev.fanfare.gateway.transport.sse;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.Pipelines;
+import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,7 +39,10 @@ public final class SseEndpoint {
     }
 
     /** Validates, answers with the stream header and hands the connection to an {@link SseSession}. */
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> query) {
+    public void handle(Request r) {
+        ChannelHandlerContext ctx = r.ctx();
+        FullHttpRequest req = r.http();
+        Map<String, List<String>> query = r.query();
         RequestParams params = services.params();
         List<ChannelName> channels = params.channels(query);
         String lastEventId = req.headers().get("Last-Event-ID");
@@ -52,14 +56,9 @@ public final class SseEndpoint {
                 .set("x-accel-buffering", "no");
         ctx.write(head, ctx.voidPromise());
 
-        ChannelPipeline p = ctx.pipeline();
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        SseSession session = new SseSession(shard, services.config().sseHeartbeat().toNanos());
-        p.addLast("sse", session);
-        p.remove("aggregator");
-        p.remove("drain");
-        p.remove("http");
-        p.remove(ctx.handler());
+        SseSession session = new SseSession(shard, services.config().sse().heartbeat().toNanos());
+        Pipelines.toSse(ctx.pipeline(), session);
         session.start(channels, from);
     }
 }

@@ -1,8 +1,10 @@
 package dev.fanfare.gateway.transport.sse;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.transport.GracefulClose;
@@ -13,18 +15,22 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One SSE connection after its header: writes events (shared bytes), gap notices and heartbeats;
- * a client that falls behind the high-water mark is told why and disconnected; it reconnects with
- * its Last-Event-ID and loses nothing.
+ * One SSE connection after its header: writes events (shared bytes), gap notices and heartbeats.
+ * When the shard lets go of it (a slow client, the node stopping), the client reads why in
+ * {@code event: disconnect} and reconnects with its Last-Event-ID, losing nothing.
  */
 final class SseSession extends ChannelInboundHandlerAdapter {
 
+    private static final Logger log = LoggerFactory.getLogger(SseSession.class);
     private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer().writeBytes(": hb\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
@@ -34,6 +40,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> heartbeat;
     private boolean wrote;
+    private boolean closing;
 
     /**
      * @param heartbeatNanos a comment goes out when nothing else did for this long. A timer of
@@ -67,16 +74,25 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     // Runs every half heartbeat: silent for a whole check period means a comment is due, so no
     // stretch of silence exceeds the heartbeat.
     private void heartbeatIfIdle() {
-        if (!wrote) {
+        if (!wrote && !closing) {
             ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
         }
         wrote = false;
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            shard.resume(sink);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Shutdown.INSTANCE) {
-            disconnect("shutdown", "the gateway is shutting down; reconnect with your Last-Event-ID");
+            shard.remove(sink);
+            sink.disconnect(DisconnectReason.SHUTDOWN);
         }
         ReferenceCountUtil.release(evt);
     }
@@ -92,32 +108,33 @@ final class SseSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("SSE connection failed: {}", cause.toString());
+        } else {
+            log.warn("SSE connection failed", cause);
+        }
         ctx.close();
     }
 
-    private void disconnect(String reason, String message) {
-        shard.remove(sink);
-        String frame = "event: disconnect\ndata: {\"reason\":\"" + reason + "\",\"message\":\"" + message + "\"}\n\n";
-        GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), frame));
+    /** {@code event: disconnect} with the reason, as one frame. */
+    static String disconnectFrame(DisconnectReason reason) {
+        return "event: disconnect\ndata: " + Json.MAPPER.createObjectNode().put("reason", reason.code())
+                .put("message", reason.message()).put("reconnect", reason.reconnect()) + "\n\n";
     }
 
-    private final class Sink extends Subscriber {
+    private final class Sink implements Subscriber {
         @Override
-        protected boolean beginBatch() {
-            if (ctx.channel().isWritable()) {
-                return true;
-            }
-            disconnect("slow_consumer", "the client fell behind; reconnect with your Last-Event-ID");
-            return false;
+        public boolean beginBatch() {
+            return ctx.channel().isWritable();
         }
 
         @Override
-        protected void write(Event e, String cursor, boolean snapshot) {
+        public void write(Event e, String cursor, boolean snapshot) {
             ctx.write(e.encode(ctx.alloc(), Envelopes.Format.SSE, cursor, snapshot), ctx.voidPromise());
         }
 
         @Override
-        protected void writeGap(List<ChannelName> channels, String cursor) {
+        public void writeGap(List<ChannelName> channels, String cursor) {
             StringBuilder b = new StringBuilder("event: gap\nid: ").append(cursor)
                     .append("\ndata: {\"gap\":true,\"cursor\":\"").append(cursor).append("\",\"channels\":[");
             for (int i = 0; i < channels.size(); i++) {
@@ -128,9 +145,18 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        protected void endBatch() {
+        public void endBatch() {
             wrote = true;
             ctx.flush();
+        }
+
+        @Override
+        public void disconnect(DisconnectReason reason) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), disconnectFrame(reason)));
         }
     }
 }

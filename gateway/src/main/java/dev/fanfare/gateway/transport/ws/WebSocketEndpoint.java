@@ -1,8 +1,12 @@
 package dev.fanfare.gateway.transport.ws;
 
 import dev.fanfare.gateway.core.ChannelName;
-import dev.fanfare.gateway.transport.ApiException;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.transport.CounterRequests;
 import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.Pipelines;
+import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -28,26 +32,31 @@ public final class WebSocketEndpoint {
     public static final String PATH = "/ws";
 
     private final GatewayServices services;
+    private final CounterRequests counters;
 
     public WebSocketEndpoint(GatewayServices services) {
         this.services = services;
+        this.counters = new CounterRequests(services.counters());
     }
 
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest req, Map<String, List<String>> query) {
+    public void handle(Request r) {
+        ChannelHandlerContext ctx = r.ctx();
+        FullHttpRequest req = r.http();
         if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            throw ApiException.badRequest("bad_request", "upgrade: missing (expected: a WebSocket upgrade request)");
+            throw new ApiException(ErrorCode.BAD_REQUEST, "upgrade: missing (expected: a WebSocket upgrade request)");
         }
         RequestParams params = services.params();
         List<ChannelName> channels = List.of();
         long[] from = null;
         String refusal = null;
         try {
+            Map<String, List<String>> query = r.query();
             channels = params.channels(query.getOrDefault("channel", List.of()), false);
             from = params.cursor(RequestParams.first(query, "cursor"));
         } catch (ApiException e) {
             refusal = e.getMessage();
         }
-        int maxMessage = services.config().maxBodyBytes();
+        int maxMessage = services.config().http().maxBodyBytes();
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(PATH)
                 .checkStartsWith(true)
@@ -63,13 +72,10 @@ public final class WebSocketEndpoint {
                 .handshakeTimeoutMillis(10_000)
                 .build();
         ChannelPipeline p = ctx.pipeline();
-        long ping = services.config().wsPingInterval().toMillis();
-        p.addLast("ws-protocol", new ProtocolHandler(config));
-        p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
-        p.addLast("ws-idle", new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast("ws", new WebSocketSession(services, channels, from, refusal));
-        p.remove("drain");
-        p.remove(ctx.handler());
+        long ping = services.config().webSocket().pingInterval().toMillis();
+        Pipelines.toWebSocket(p, new ProtocolHandler(config), new WebSocketFrameAggregator(maxMessage),
+                new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS),
+                new WebSocketSession(services, counters, channels, from, refusal));
         p.fireChannelRead(req.retain());
     }
 

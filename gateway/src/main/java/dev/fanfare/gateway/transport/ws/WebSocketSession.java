@@ -9,8 +9,11 @@ import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.core.Text;
-import dev.fanfare.gateway.kafka.KafkaEventPublisher;
-import dev.fanfare.gateway.transport.ApiException;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.DisconnectReason;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.transport.CounterRequests;
+import dev.fanfare.gateway.transport.Replies;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Shutdown;
@@ -43,10 +46,10 @@ import org.slf4j.LoggerFactory;
 final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
-    static final int SLOW_CONSUMER = 4008;
     private static final long CLOSE_LINGER_MILLIS = 2000;
 
     private final GatewayServices services;
+    private final CounterRequests counters;
     private final List<ChannelName> initialChannels;
     private final long[] initialCursor;
     private final String refusal;
@@ -58,8 +61,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private int unanswered;
 
-    WebSocketSession(GatewayServices services, List<ChannelName> channels, long[] cursor, String refusal) {
+    WebSocketSession(GatewayServices services, CounterRequests counters, List<ChannelName> channels, long[] cursor,
+                     String refusal) {
         this.services = services;
+        this.counters = counters;
         this.initialChannels = channels;
         this.initialCursor = cursor;
         this.refusal = refusal;
@@ -75,14 +80,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             if (refusal != null) {
-                close(1008, refusal);
+                close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), refusal);
             } else if (!initialChannels.isEmpty()) {
                 shard.subscribe(sink, initialChannels, initialCursor);
             }
         } else if (evt instanceof IdleStateEvent) {
-            long maxMissed = services.config().wsIdleTimeout().toMillis() / services.config().wsPingInterval().toMillis();
+            var ws = services.config().webSocket();
+            long maxMissed = ws.idleTimeout().toMillis() / ws.pingInterval().toMillis();
             if (++missedPongs > maxMissed) {
-                close(1001, "no pong: the connection looks dead");
+                sink.disconnect(DisconnectReason.NO_PONG);
             } else {
                 ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
             }
@@ -105,7 +111,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (msg instanceof TextWebSocketFrame text) {
                 onMessage(text);
             } else if (msg instanceof BinaryWebSocketFrame) {
-                sendError(null, "bad_message", "frame: binary (expected: text frames holding JSON)");
+                sendError(null, ErrorCode.BAD_MESSAGE, "frame: binary (expected: text frames holding JSON)");
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -117,13 +123,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         try {
             m = Json.MAPPER.readTree(new ByteBufInputStream(frame.content()));
         } catch (IOException e) {
-            sendError(null, "bad_json", "message: not JSON (expected: a JSON object with a \"type\")");
+            sendError(null, ErrorCode.BAD_JSON, "message: not JSON (expected: a JSON object with a \"type\")");
             return;
         }
         JsonNode id = m == null ? null : m.get("id");
         try {
             if (m == null || !m.isObject()) {
-                throw ApiException.badRequest("bad_message", "message: not an object (expected: a JSON object with a \"type\")");
+                throw new ApiException(ErrorCode.BAD_MESSAGE, "message: not an object (expected: a JSON object with a \"type\")");
             }
             String type = m.path("type").asText("");
             switch (type) {
@@ -131,23 +137,23 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 case "unsubscribe" -> unsubscribe(m, id);
                 case "publish" -> publish(m, id);
                 case "clap", "like", "unlike" -> count(m, id);
-                default -> throw ApiException.badRequest("bad_message",
+                default -> throw new ApiException(ErrorCode.BAD_MESSAGE,
                         "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like or unlike)");
             }
         } catch (ApiException e) {
-            sendError(id, e.code(), e.getMessage());
+            send(Replies.errorFrame(id, e));
         }
     }
 
     private List<ChannelName> channelsOf(JsonNode m) {
         JsonNode list = m.get("channels");
         if (list == null || !list.isArray()) {
-            throw ApiException.badRequest("missing_channel", "channels: missing (expected: an array of channel names)");
+            throw new ApiException(ErrorCode.MISSING_CHANNEL, "channels: missing (expected: an array of channel names)");
         }
         List<String> names = new ArrayList<>();
         for (JsonNode n : list) {
             if (!n.isTextual()) {
-                throw ApiException.badRequest("bad_channel", "channels: " + n + " (expected: channel names as strings)");
+                throw new ApiException(ErrorCode.BAD_CHANNEL, "channels: " + n + " (expected: channel names as strings)");
             }
             names.add(n.asText());
         }
@@ -157,12 +163,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private void subscribe(JsonNode m, JsonNode id) {
         List<ChannelName> channels = channelsOf(m);
         JsonNode cursor = m.get("cursor");
-        long[] from = services.params().cursor(cursor == null || cursor.isNull() ? null : cursor.asText());
-        Set<ChannelName> now = sink.channels();
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            throw ApiException.badParameter("cursor", Text.quote(cursor.toString()), "a cursor string or null");
+        }
+        long[] from = services.params().cursor(cursor == null || cursor.isNull() ? null : cursor.textValue());
+        Set<ChannelName> now = shard.channelsOf(sink);
         long after = channels.stream().filter(c -> !now.contains(c)).count() + now.size();
-        int max = services.config().maxChannelsPerConnection();
+        int max = services.config().webSocket().maxChannelsPerConnection();
         if (after > max) {
-            throw ApiException.badRequest("too_many_channels",
+            throw new ApiException(ErrorCode.TOO_MANY_CHANNELS,
                     "channels: " + after + " on this connection (expected: at most " + max + ")");
         }
         String position = shard.subscribe(sink, channels, from);
@@ -178,7 +187,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         ChannelName channel = services.params().concreteChannel(m.path("channel").asText(""));
         JsonNode data = m.get("data");
         if (data == null) {
-            throw ApiException.badRequest("missing_body", "data: missing (expected: the event's JSON payload)");
+            throw new ApiException(ErrorCode.MISSING_BODY, "data: missing (expected: the event's JSON payload)");
         }
         byte[] json;
         try {
@@ -189,26 +198,29 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         answerLater(services.publisher().publish(channel, json), (cursor, error) -> {
             if (error == null) {
                 sendAck(id, cursor);
-            } else if (error.getCause() instanceof KafkaEventPublisher.Overloaded || error instanceof KafkaEventPublisher.Overloaded) {
-                sendError(id, "unavailable", "publish: queue full (expected: retry later)");
             } else {
-                log.warn("publish to {} failed: {}", channel, error.toString());
-                sendError(id, "unavailable", "publish: Kafka did not acknowledge the event (expected: retry later)");
+                send(Replies.errorFrame(id, refusal(error)));
             }
         });
     }
 
     private void count(JsonNode m, JsonNode id) {
-        if (services.counters() == null) {
-            throw new ApiException(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "counters: not running on this node");
+        answerLater(counters.websocket(m), (frame, error) -> send(frame != null ? frame : Replies.errorFrame(id, refusal(error))));
+    }
+
+    /** What a client is told of a failed action: its refusal, or an internal error (logged). */
+    private ApiException refusal(Throwable error) {
+        ApiException refusal = ApiException.of(error);
+        if (refusal != null) {
+            return refusal;
         }
-        answerLater(services.counters().requests().websocket(m), (frame, error) -> send(frame));
+        log.warn("WebSocket action failed", error);
+        return new ApiException(ErrorCode.INTERNAL, "internal error: the gateway could not complete this action");
     }
 
     private void closeIfDrained() {
         if (draining && unanswered == 0) {
-            close(1001, "the gateway is shutting down; reconnect with your last cursor");
+            close(DisconnectReason.SHUTDOWN.closeCode(), DisconnectReason.SHUTDOWN.message());
         }
     }
 
@@ -223,19 +235,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     }
 
     private void sendAck(JsonNode id, String cursor) {
-        ObjectNode ack = Json.MAPPER.createObjectNode().put("type", "ack");
-        ack.set("id", id);
-        ack.put("cursor", cursor);
-        send(ack);
+        send(Replies.ackFrame(id).put("cursor", cursor));
     }
 
-    private void sendError(JsonNode id, String code, String message) {
-        ObjectNode err = Json.MAPPER.createObjectNode().put("type", "error");
-        if (id != null) {
-            err.set("id", id);
-        }
-        err.put("code", code).put("message", message);
-        send(err);
+    private void sendError(JsonNode id, ErrorCode code, String message) {
+        send(Replies.errorFrame(id, code, message));
     }
 
     private void send(ObjectNode message) {
@@ -285,33 +289,40 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             log.debug("WebSocket frame refused: {}", refused.getMessage());
             closeRefusingInput(refused.closeStatus().code(), refused.getMessage());
         } else if (cause instanceof TooLongFrameException) {
-            int max = services.config().maxBodyBytes();
+            int max = services.config().http().maxBodyBytes();
             log.debug("WebSocket message refused: over {} bytes", max);
             closeRefusingInput(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
                     "message: over " + max + " bytes (expected: at most " + max + ")");
+        } else if (cause instanceof IOException) {
+            log.debug("WebSocket connection failed: {}", cause.toString());
+            ctx.close();
         } else {
-            log.debug("WebSocket connection failed", cause);
+            log.warn("WebSocket connection failed", cause);
             ctx.close();
         }
     }
 
-    private final class Sink extends Subscriber {
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            shard.resume(sink);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private final class Sink implements Subscriber {
         @Override
-        protected boolean beginBatch() {
-            if (ctx.channel().isWritable()) {
-                return true;
-            }
-            close(SLOW_CONSUMER, "slow consumer: resume with your last cursor");
-            return false;
+        public boolean beginBatch() {
+            return ctx.channel().isWritable();
         }
 
         @Override
-        protected void write(Event e, String cursor, boolean snapshot) {
+        public void write(Event e, String cursor, boolean snapshot) {
             ctx.write(e.encode(ctx.alloc(), Envelopes.Format.WS, cursor, snapshot), ctx.voidPromise());
         }
 
         @Override
-        protected void writeGap(List<ChannelName> channels, String cursor) {
+        public void writeGap(List<ChannelName> channels, String cursor) {
             ObjectNode gap = Json.MAPPER.createObjectNode().put("type", "gap").put("cursor", cursor);
             var list = gap.putArray("channels");
             channels.forEach(c -> list.add(c.toString()));
@@ -319,8 +330,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        protected void endBatch() {
+        public void endBatch() {
             ctx.flush();
+        }
+
+        @Override
+        public void disconnect(DisconnectReason reason) {
+            close(reason.closeCode(), reason.message());
         }
     }
 }

@@ -1,0 +1,182 @@
+package dev.fanfare.gateway.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.CounterAck;
+import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Json;
+import dev.fanfare.gateway.counters.CounterInputs;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claps and likes in the wire protocol: reads the HTTP bodies and WebSocket messages, calls the
+ * {@link CounterApi}, and answers with the protocol's JSON. The router decides which path and
+ * method reach which entry point.
+ *
+ * <ul>
+ *   <li>{@code POST /claps/<post>} {@code {"user":"u","count":3}} ({@code count} defaults to 1)</li>
+ *   <li>{@code PUT /likes/<post>} and {@code DELETE /likes/<post>} {@code {"user":"u"}}</li>
+ *   <li>WebSocket {@code {"type":"clap"|"like"|"unlike","post":"p","user":"u","count":3,"id":"7"}}</li>
+ * </ul>
+ * Answers: 202 with the ack's fields; errors as {@link Replies#error}. The returned stages never
+ * fail, and complete off the event loop: hop back to the channel's event loop before writing.
+ */
+public final class CounterRequests {
+
+    private static final Logger log = LoggerFactory.getLogger(CounterRequests.class);
+
+    /** An HTTP answer: the status and its JSON body. */
+    public record Reply(int status, ObjectNode body) {
+    }
+
+    private final CounterApi counters;
+
+    public CounterRequests(CounterApi counters) {
+        this.counters = counters;
+    }
+
+    /** {@code POST /claps/<post>}: {@code postSegment} is the path after {@code /claps/}, still percent-encoded. */
+    public CompletionStage<Reply> clap(String postSegment, byte[] body) {
+        return http(() -> {
+            String post = decodePost(postSegment);
+            JsonNode request = parseBody(body, true);
+            return counters.clap(post, textOrNull(request, "user"), count(request));
+        });
+    }
+
+    /** {@code PUT} ({@code like}) or {@code DELETE /likes/<post>}. */
+    public CompletionStage<Reply> like(String postSegment, byte[] body, boolean like) {
+        return http(() -> {
+            String post = decodePost(postSegment);
+            String user = textOrNull(parseBody(body, false), "user");
+            return like ? counters.like(post, user) : counters.unlike(post, user);
+        });
+    }
+
+    private interface Action {
+        CompletionStage<CounterAck> start();
+    }
+
+    private CompletionStage<Reply> http(Action request) {
+        CompletionStage<CounterAck> action;
+        try {
+            action = request.start();
+        } catch (ApiException rejection) {
+            return CompletableFuture.completedFuture(errorReply(rejection));
+        }
+        return action.handle((ack, failure) -> failure == null
+                ? new Reply(202, ack.toJson())
+                : errorReply(rejection(failure)));
+    }
+
+    /**
+     * Handles one WebSocket message whose {@code type} is {@code clap}, {@code like} or {@code unlike}.
+     *
+     * @return the frame to send back: {@code {"type":"ack","id":"7",...ack fields}} or an
+     *         {@link Replies#errorFrame error frame} ({@code id} only when given)
+     */
+    public CompletionStage<ObjectNode> websocket(JsonNode message) {
+        JsonNode id = message.get("id");
+        CompletionStage<CounterAck> action;
+        try {
+            String type = message.path("type").asText("");
+            String post = textOrNull(message, "post");
+            String user = textOrNull(message, "user");
+            action = switch (type) {
+                case "clap" -> counters.clap(post, user, count(message));
+                case "like" -> like(message) ? counters.like(post, user) : counters.unlike(post, user);
+                case "unlike" -> counters.unlike(post, user);
+                default -> throw ApiException.badParameter("type", CounterInputs.quote(type), "clap, like or unlike");
+            };
+        } catch (ApiException rejection) {
+            return CompletableFuture.completedFuture(Replies.errorFrame(id, rejection));
+        }
+        return action.handle((ack, failure) -> failure != null
+                ? Replies.errorFrame(id, rejection(failure))
+                : Replies.ackFrame(id).setAll(ack.toJson()));
+    }
+
+    /** {@code "like"}: true when absent, else a boolean. */
+    private static boolean like(JsonNode message) {
+        JsonNode like = message.get("like");
+        if (like == null || like.isNull()) {
+            return true;
+        }
+        if (!like.isBoolean()) {
+            throw ApiException.badParameter("like", shown(like), "true or false");
+        }
+        return like.booleanValue();
+    }
+
+    private static String decodePost(String segment) {
+        try {
+            return io.netty.handler.codec.http.QueryStringDecoder.decodeComponent(segment);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter("post", CounterInputs.quote(segment), "a percent-encoded post id");
+        }
+    }
+
+    private JsonNode parseBody(byte[] body, boolean claps) {
+        String expected = claps ? "{\"user\":\"<id>\",\"count\":1.." + counters.clapCap() + "}" : "{\"user\":\"<id>\"}";
+        if (body == null || body.length == 0) {
+            throw new ApiException(ErrorCode.MISSING_BODY, "body: missing (expected: " + expected + ")");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badParameter("body", "not a JSON object", expected);
+        }
+        return node;
+    }
+
+    /** The clap count: 1 when absent, else an integer (range checked by the counters). */
+    private long count(JsonNode request) {
+        JsonNode count = request.get("count");
+        if (count == null) {
+            return 1;
+        }
+        if (!count.isIntegralNumber() || !count.canConvertToLong()) {
+            throw ApiException.badParameter("count", shown(count), "an integer 1.." + counters.clapCap());
+        }
+        return count.longValue();
+    }
+
+    private static String shown(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badParameter(field, shown(value), "a string");
+        }
+        return value.textValue();
+    }
+
+    private static ApiException rejection(Throwable failure) {
+        ApiException rejection = ApiException.of(failure);
+        if (rejection != null) {
+            return rejection;
+        }
+        log.error("Counter request failed unexpectedly", failure);
+        return new ApiException(ErrorCode.INTERNAL, "internal error");
+    }
+
+    private static Reply errorReply(ApiException rejection) {
+        return new Reply(rejection.code().status(), Replies.error(rejection));
+    }
+}

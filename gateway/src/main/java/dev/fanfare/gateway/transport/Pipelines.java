@@ -1,0 +1,60 @@
+package dev.fanfare.gateway.transport;
+
+import dev.fanfare.gateway.config.GatewayConfig;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * The shapes a connection's pipeline takes, and the handler names, in one place. Every
+ * connection starts as HTTP/1.1; SSE and WebSocket rebuild it once they take the connection over.
+ */
+public final class Pipelines {
+
+    public static final String HTTP_CODEC = "http";
+    public static final String AGGREGATOR = "aggregator";
+    public static final String REQUESTS = "requests";
+    public static final String ROUTER = "router";
+    public static final String SSE = "sse";
+    public static final String WS_PROTOCOL = "ws-protocol";
+    public static final String WS_AGGREGATOR = "ws-aggregator";
+    public static final String WS_IDLE = "ws-idle";
+    public static final String WS = "ws";
+
+    private Pipelines() {
+    }
+
+    /** HTTP/1.1: codec, aggregator (bounded bodies), one request at a time (and graceful stop), router. */
+    static void http(ChannelPipeline p, GatewayConfig.Http limits, HttpRouter router) {
+        p.addLast(HTTP_CODEC, new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(), 8192));
+        p.addLast(AGGREGATOR, new JsonHttpObjectAggregator(limits.maxBodyBytes()));
+        p.addLast(REQUESTS, new RequestQueue());
+        p.addLast(ROUTER, router);
+    }
+
+    /**
+     * After the SSE header: the HTTP handlers leave, so the session's shared bytes reach the
+     * socket untouched (no chunking: the stream ends when the connection does).
+     */
+    public static void toSse(ChannelPipeline p, ChannelHandler session) {
+        p.addLast(SSE, session);
+        p.remove(AGGREGATOR);
+        p.remove(REQUESTS);
+        p.remove(HTTP_CODEC);
+        p.remove(ROUTER);
+    }
+
+    /**
+     * For the upgrade: Netty's handshake and frame codec, the message aggregator, the ping timer
+     * and the session take over from the router (the codec stays until the handshake replaces it).
+     */
+    public static void toWebSocket(ChannelPipeline p, ChannelHandler protocol, ChannelHandler aggregator,
+                                   ChannelHandler idle, ChannelHandler session) {
+        p.addLast(WS_PROTOCOL, protocol);
+        p.addLast(WS_AGGREGATOR, aggregator);
+        p.addLast(WS_IDLE, idle);
+        p.addLast(WS, session);
+        p.remove(REQUESTS);
+        p.remove(ROUTER);
+    }
+}

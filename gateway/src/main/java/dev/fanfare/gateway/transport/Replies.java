@@ -1,0 +1,48 @@
+package dev.fanfare.gateway.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Json;
+
+/**
+ * The protocol's answers as JSON, built in one place: the HTTP error body and the WebSocket
+ * error and ack messages, whichever part of the gateway sends them.
+ */
+public final class Replies {
+
+    private Replies() {
+    }
+
+    /** {@code {"error":"<code>","message":".."}}: the body of every HTTP error. */
+    public static ObjectNode error(ErrorCode code, String message) {
+        return Json.MAPPER.createObjectNode().put("error", code.code()).put("message", message);
+    }
+
+    public static ObjectNode error(ApiException e) {
+        return error(e.code(), e.getMessage());
+    }
+
+    /** {@code {"type":"error","id":..,"code":"<code>","message":".."}}; {@code id} only when the request had one. */
+    public static ObjectNode errorFrame(JsonNode id, ErrorCode code, String message) {
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "error");
+        if (id != null) {
+            frame.set("id", id);
+        }
+        return frame.put("code", code.code()).put("message", message);
+    }
+
+    public static ObjectNode errorFrame(JsonNode id, ApiException e) {
+        return errorFrame(id, e.code(), e.getMessage());
+    }
+
+    /** {@code {"type":"ack","id":..}}, for the caller to add the ack's fields; {@code id} only when given. */
+    public static ObjectNode ackFrame(JsonNode id) {
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "ack");
+        if (id != null) {
+            frame.set("id", id);
+        }
+        return frame;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fanfare.gateway.transport;
+
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Text;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One routed HTTP request as an endpoint sees it: the connection, the aggregated request, its
+ * path and query. Valid during {@link Routes.Handler#handle}; the request's buffers are released
+ * once it returns (copy what an answer given later needs).
+ *
+ * <p>Routing reads the raw path; the decoded path and the query are decoded when first asked
+ * for, and bad percent-encoding in them is a 400 with a reason.
+ */
+public final class Request {
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest http;
+    private final QueryStringDecoder uri;
+    private final boolean keepAlive;
+    private final Consumer<ParkedRequest> parker;
+
+    Request(ChannelHandlerContext ctx, FullHttpRequest http, Consumer<ParkedRequest> parker) {
+        this.ctx = ctx;
+        this.http = http;
+        this.parker = parker;
+        this.uri = new QueryStringDecoder(http.uri());
+        this.keepAlive = HttpUtil.isKeepAlive(http);
+    }
+
+    public ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    public FullHttpRequest http() {
+        return http;
+    }
+
+    /** The path as sent, still percent-encoded, without the query. */
+    public String rawPath() {
+        return uri.rawPath();
+    }
+
+    /** The decoded path, without the query. */
+    public String path() {
+        try {
+            return uri.path();
+        } catch (IllegalArgumentException malformed) {
+            throw badEncoding();
+        }
+    }
+
+    public Map<String, List<String>> query() {
+        try {
+            return uri.parameters();
+        } catch (IllegalArgumentException malformed) {
+            throw badEncoding();
+        }
+    }
+
+    private ApiException badEncoding() {
+        return new ApiException(ErrorCode.BAD_REQUEST, "uri: " + Text.quote(http.uri())
+                + " (expected: valid percent-encoding, %XX with hexadecimal digits)");
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Answers on this request's connection, keeping it open when the request allows. */
+    public void answer(FullHttpResponse response) {
+        HttpResponses.send(ctx, keepAlive, response);
+    }
+
+    /**
+     * The answer comes later, without a thread: the connection cancels it if it closes first and
+     * has it answer at once if another request arrives. Call on the connection's loop, any time
+     * before answering.
+     */
+    public void park(ParkedRequest request) {
+        parker.accept(request);
+    }
+}
