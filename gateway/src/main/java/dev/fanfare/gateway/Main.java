@@ -91,7 +91,7 @@ public final class Main implements Callable<Integer> {
         try {
             config = config();
         } catch (IllegalArgumentException bad) {
-            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad, null, null);
+            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);
         }
         GatewayServer server = GatewayServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -16,6 +16,8 @@ public enum ErrorCode {
     BAD_CURSOR("bad_cursor", 400),
     /** A body or message that should be JSON is not. */
     BAD_JSON("bad_json", 400),
+    /** A body that is not UTF-8. */
+    BAD_ENCODING("bad_encoding", 400),
     /** A WebSocket message that is JSON but not a message of the protocol. */
     BAD_MESSAGE("bad_message", 400),
     /** No channel where at least one is needed. */

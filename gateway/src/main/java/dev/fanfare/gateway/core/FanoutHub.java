@@ -50,6 +50,9 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     private volatile boolean closed;
     private long seq;
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong repaired = new AtomicLong();
+    /** A record value that is not UTF-8 is delivered as a string of its repaired text, and counted. */
+    private final Runnable notUtf8 = repaired::incrementAndGet;
     private final AtomicLong ingested = new AtomicLong();
 
     /**
@@ -124,6 +127,11 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
 
     public long skipped() {
         return skipped.get();
+    }
+
+    /** Records whose value was not UTF-8, delivered as a JSON string of the text with U+FFFD for the bad bytes. */
+    public long repaired() {
+        return repaired.get();
     }
 
     /**
@@ -204,7 +212,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
         }
         long[] vector = live.clone();
         return new Event(alloc, channel, s.index(), g, r.offset(), r.timestamp(), seq++,
-                vector, cursors.encode(vector), JsonPayload.normalize(r.value()));
+                vector, cursors.encode(vector), JsonPayload.normalize(r.value(), notUtf8));
     }
 
     /** A record that cannot be delivered: counted, and logged once in a thousand. */

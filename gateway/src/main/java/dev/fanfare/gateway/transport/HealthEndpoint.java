@@ -46,6 +46,7 @@ public final class HealthEndpoint {
             answer.put("connections", services.connections().size());
             answer.put("eventsIngested", services.hub().ingested());
             answer.put("recordsSkipped", services.hub().skipped());
+            answer.put("recordsNotUtf8", services.hub().repaired());
             r.answer(HttpResponses.json(reason == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, answer));
         }, r.ctx().executor());
     }

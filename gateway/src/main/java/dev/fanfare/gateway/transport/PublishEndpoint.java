@@ -35,12 +35,8 @@ public final class PublishEndpoint {
         if (!req.content().isReadable()) {
             throw new ApiException(ErrorCode.MISSING_BODY, "body: empty (expected: the event's payload, JSON or text)");
         }
-        byte[] raw = ByteBufUtil.getBytes(req.content());
         String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        if (type.contains("json") && !JsonPayload.isSingleJsonValue(raw)) {
-            throw new ApiException(ErrorCode.BAD_JSON, "body: not one JSON value (expected: valid JSON, as Content-Type says)");
-        }
-        byte[] data = type.contains("json") ? JsonPayload.normalize(raw) : JsonPayload.text(raw);
+        byte[] data = JsonPayload.fromClient(ByteBufUtil.getBytes(req.content()), type.contains("json"));
         ChannelHandlerContext ctx = r.ctx();
         services.publisher().publish(channel, data).whenCompleteAsync((cursor, error) -> {
             if (error == null) {

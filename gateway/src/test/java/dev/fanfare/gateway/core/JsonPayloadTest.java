@@ -12,7 +12,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -133,9 +132,6 @@ class JsonPayloadTest {
         "22eda08022",   // an encoded UTF-16 surrogate (U+D800)
         "22f490808022", // past U+10FFFF
     })
-    @Disabled("bug: JsonPayload.normalize passes a one-line JSON value with malformed UTF-8 through as it is"
-            + " (Jackson skips the string without checking its bytes), so it reaches WebSocket text frames, which"
-            + " a client must reject (RFC 6455 8.1: close 1007)")
     void normalizedPayloadIsAlwaysWellFormedUtf8(String hex) {
         byte[] out = JsonPayload.normalize(HexFormat.of().parseHex(hex));
         try {
@@ -144,5 +140,47 @@ class JsonPayloadTest {
         } catch (CharacterCodingException e) {
             throw new AssertionError("not UTF-8: " + HexFormat.of().formatHex(out), e);
         }
+    }
+
+    @Test
+    void aByteOrderMarkIsDroppedAndTheJsonKept() {
+        byte[] withBom = HexFormat.of().parseHex("efbbbf7b2261223a317d"); // BOM {"a":1}
+        assertEquals("{\"a\":1}", new String(JsonPayload.normalize(withBom), StandardCharsets.UTF_8));
+        assertEquals("{\"a\":1}", new String(JsonPayload.fromClient(withBom, true), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void utf16JsonIsNeverPassedThroughAsJson() {
+        byte[] utf16 = "{\"a\":1}".getBytes(StandardCharsets.UTF_16BE);
+        byte[] out = JsonPayload.normalize(utf16);
+        assertTrue(out[0] == '"', "carried as a string: " + new String(out, StandardCharsets.UTF_8));
+        ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+                () -> JsonPayload.fromClient(utf16, true));
+        assertEquals(ErrorCode.BAD_JSON, refused.code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7b226e223a22c0af227d", "7b226e223a22eda080227d", "ff"})
+    void aClientPayloadThatIsNotUtf8IsRefusedAsJsonOrText(String hex) {
+        for (boolean json : new boolean[] {true, false}) {
+            ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+                    () -> JsonPayload.fromClient(HexFormat.of().parseHex(hex), json));
+            assertEquals(ErrorCode.BAD_ENCODING, refused.code());
+        }
+    }
+
+    @Test
+    void anEscapedLoneSurrogateInMultiLineJsonStaysAnEscapeWhenCompacted() {
+        byte[] raw = "{\n\"a\": \"\\ud800\"\n}".getBytes(StandardCharsets.UTF_8);
+        assertEquals("{\"a\":\"\\uD800\"}", new String(JsonPayload.normalize(raw), StandardCharsets.UTF_8));
+        assertEquals("{\"a\":\"\\uD800\"}", new String(JsonPayload.fromClient(raw, true), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRecordThatIsNotUtf8IsCountedWhenRepaired() {
+        int[] told = {0};
+        JsonPayload.normalize(HexFormat.of().parseHex("22c0af22"), () -> told[0]++);
+        JsonPayload.normalize("\"fine\"".getBytes(StandardCharsets.UTF_8), () -> told[0]++);
+        assertEquals(1, told[0]);
     }
 }

@@ -4,6 +4,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.testing.TestKafka;
@@ -36,6 +38,24 @@ class CountersIT {
             assertEquals(409, status(restarted.service().clap("post-1", "u1", 1)), "the cap is rebuilt too");
             assertEquals(202, status(restarted.service().clap("post-1", "u2", 1)));
         }
+    }
+
+    @Test
+    void withoutCreateTopicsAMissingTopicStopsTheStartWithItsNameAndNothingIsCreated() {
+        CountersConfig config = CountersConfig.defaults().withTopicPrefix(TestKafka.uniqueTopicPrefix());
+        int threadsBefore = counterThreads();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Counters.start(config, TestKafka.bootstrapServers(), false));
+        assertTrue(e.getMessage().contains(config.actionsTopic()), e.getMessage());
+        IllegalStateException again = assertThrows(IllegalStateException.class,
+                () -> TestKafka.admin().ensureTopics(java.util.List.of(config.actionsTopic()), 1, false));
+        assertTrue(again.getMessage().contains(config.actionsTopic()), "still missing: " + again.getMessage());
+        assertTrue(counterThreads() <= threadsBefore, "a failed start leaves no thread behind");
+    }
+
+    private static int counterThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("fanfare-counter")).count();
     }
 
     private static PostTotals totals(Counters counters) throws Exception {

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Claps and likes counted in memory, exactly, for handler tests: the contract without Kafka or Redis. */
-public final class LocalCounters implements CounterApi {
+public class LocalCounters implements CounterApi {
 
     private final int cap;
     private final Map<String, Long> claps = new HashMap<>();

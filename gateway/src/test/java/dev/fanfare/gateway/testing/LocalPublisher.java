@@ -5,6 +5,7 @@ import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,16 +26,28 @@ public final class LocalPublisher implements EventPublisher {
 
     @Override
     public synchronized CompletionStage<String> publish(ChannelName channel, byte[] json) {
-        StreamLayout.Stream s = hub.layout().require(channel);
-        byte[] key = channel.key().getBytes(StandardCharsets.UTF_8);
-        int p = StreamLayout.partitionOf(key, s.partitions());
-        long offset = next[s.global(p)]++;
+        List<String> cursors = publishBatch(List.of(channel), json);
+        return CompletableFuture.completedFuture(cursors.get(0));
+    }
+
+    /** Several records in one batch, as one poll of the log returns them; the cursor after each. */
+    public synchronized List<String> publishBatch(List<ChannelName> channels, byte[] json) {
+        List<FanoutHub.Incoming> batch = new ArrayList<>();
+        List<int[]> at = new ArrayList<>();
+        for (ChannelName channel : channels) {
+            StreamLayout.Stream s = hub.layout().require(channel);
+            byte[] key = channel.key().getBytes(StandardCharsets.UTF_8);
+            int p = StreamLayout.partitionOf(key, s.partitions());
+            long offset = next[s.global(p)]++;
+            batch.add(new FanoutHub.Incoming(s.index(), p, offset, 42, key, json));
+            at.add(new int[] {s.global(p), (int) offset});
+        }
         try {
-            hub.ingest(List.of(new FanoutHub.Incoming(s.index(), p, offset, 42, key, json)));
+            hub.ingest(batch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(e);
+            throw new IllegalStateException(e);
         }
-        return CompletableFuture.completedFuture(hub.cursorAfter(s.global(p), offset));
+        return at.stream().map(a -> hub.cursorAfter(a[0], a[1])).toList();
     }
 }

@@ -83,6 +83,14 @@ final class EmbeddedGateway implements AutoCloseable {
         b.channel.runPendingTasks();
     }
 
+    /** Feeds one record per key to the hub in one batch, as one Kafka poll would, and runs both loops' tasks. */
+    void publishBatch(String stream, List<String> keys, String json) {
+        publisher.publishBatch(keys.stream().map(k -> new ChannelName(stream, k)).toList(),
+                json.getBytes(StandardCharsets.UTF_8));
+        a.channel.runPendingTasks();
+        b.channel.runPendingTasks();
+    }
+
     @Override
     public void close() {
         a.channel.finishAndReleaseAll();

@@ -3,6 +3,7 @@ package dev.fanfare.gateway.transport;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HttpRouterTest {
@@ -121,5 +122,63 @@ class HttpRouterTest {
             g.a.channel.runPendingTasks();
             assertTrue(g.hub.shard(g.a.channel.eventLoop()).subscribers() == 0);
         }
+    }
+
+    @Test
+    void longPollAnswersAtMostLimitEventsAndSaysMoreRemain() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
+            String start = cursorOf(g.a.output());
+            for (int i = 1; i <= 5; i++) {
+                g.publish("ticker", "A", Integer.toString(i));
+            }
+            g.a.request("GET /longpoll?channel=ticker/A&limit=2&cursor=" + start + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            String first = g.a.output();
+            assertTrue(first.contains("\"data\":1}") && first.contains("\"data\":2}") && !first.contains("\"data\":3"), first);
+            assertTrue(first.contains("\"more\":true"), first);
+            g.a.request("GET /longpoll?channel=ticker/A&limit=2&cursor=" + cursorOf(first) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            String second = g.a.output();
+            assertTrue(second.contains("\"data\":3}") && second.contains("\"data\":4}") && !second.contains("\"data\":5"), second);
+            g.a.request("GET /longpoll?channel=ticker/A&limit=2&cursor=" + cursorOf(second) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            String last = g.a.output();
+            assertTrue(last.contains("\"data\":5}") && !last.contains("\"more\""), last);
+        }
+    }
+
+    @Test
+    void aParkedLongPollThatFillsItsLimitFromOneBatchSaysMoreRemain() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /longpoll?channel=ticker/*&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(g.a.output().isEmpty(), "parked");
+            g.publishBatch("ticker", List.of("A", "B"), "7");
+            String out = g.a.output();
+            assertTrue(out.contains("\"more\":true") && out.split("\"data\":7").length == 2, out);
+            g.a.request("GET /longpoll?channel=ticker/*&cursor=" + cursorOf(out) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            String rest = g.a.output();
+            assertTrue(rest.split("\"data\":7").length == 2 && !rest.contains("\"more\""), rest);
+        }
+    }
+
+    @Test
+    void anEndpointThatFailsIsA500WithAJsonReasonAndTheConnectionCloses() {
+        var failing = new dev.fanfare.gateway.testing.LocalCounters(50) {
+            @Override
+            public synchronized java.util.concurrent.CompletionStage<dev.fanfare.gateway.core.CounterAck> clap(
+                    String post, String user, long count) {
+                throw new IllegalStateException("a bug in the counters");
+            }
+        };
+        try (EmbeddedGateway g = new EmbeddedGateway(GatewayConfig.defaults(), failing)) {
+            g.a.request("POST /claps/p HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\ncontent-length: 13\r\n\r\n{\"user\":\"u1\"}");
+            String out = g.a.output();
+            assertError(out, "500", "internal");
+            assertTrue(!out.contains("a bug in the counters"), "the cause is logged, not sent: " + out);
+            assertTrue(!g.a.channel.isActive(), "closed after a 500");
+        }
+    }
+
+    private static String cursorOf(String answer) {
+        String c = answer.substring(answer.lastIndexOf("],\"cursor\":\"") + 12);
+        return c.substring(0, c.indexOf('"'));
     }
 }

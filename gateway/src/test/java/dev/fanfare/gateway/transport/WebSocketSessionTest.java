@@ -173,4 +173,32 @@ class WebSocketSessionTest {
             assertTrue(c.messages().isEmpty());
         }
     }
+
+    @Test
+    void aPublishOrClapThatCannotBeDoneIsAnErrorMessageAndTheSocketStaysUsable() throws Exception {
+        var failing = new dev.fanfare.gateway.testing.LocalCounters(50) {
+            @Override
+            public synchronized java.util.concurrent.CompletionStage<dev.fanfare.gateway.core.CounterAck> clap(
+                    String post, String user, long count) {
+                throw new IllegalStateException("a bug in the counters");
+            }
+        };
+        try (EmbeddedGateway g = new EmbeddedGateway(GatewayConfig.defaults(), failing); Client c = new Client(g.a, "")) {
+            c.send("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u\",\"id\":1}");
+            JsonNode bug = c.messages().get(0);
+            assertEquals("internal", bug.get("code").asText(), bug::toString);
+            assertEquals(1, bug.get("id").asInt());
+            c.send("{\"type\":\"publish\",\"channel\":\"demo/x\",\"data\":[\"\\ud800\"],\"id\":2}");
+            JsonNode surrogate = c.messages().get(0);
+            assertEquals("ack", surrogate.get("type").asText(), "an escaped lone surrogate stays an escape: " + surrogate);
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/A\"],\"cursor\":{},\"id\":3}");
+            assertEquals("bad_parameter", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"like\",\"post\":\"p\",\"user\":\"u\",\"like\":\"no\",\"id\":4}");
+            assertEquals("bad_parameter", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"like\",\"post\":\"p\",\"user\":\"u\",\"like\":0,\"id\":5}");
+            assertEquals("bad_parameter", c.messages().get(0).get("code").asText());
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/A\"],\"id\":6}");
+            assertEquals("ack", c.messages().get(0).get("type").asText(), "still usable");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Json;
+import dev.fanfare.gateway.core.JsonPayload;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.core.Text;
@@ -142,6 +143,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             }
         } catch (ApiException e) {
             send(Replies.errorFrame(id, e));
+        } catch (RuntimeException bug) {
+            log.warn("WebSocket message failed", bug);
+            sendError(id, ErrorCode.INTERNAL, "internal error: the gateway could not handle this message");
         }
     }
 
@@ -193,7 +197,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         try {
             json = Json.MAPPER.writeValueAsBytes(data);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            // A lone surrogate (\\ud800) parses but has no UTF-8 form.
+            throw new ApiException(ErrorCode.BAD_JSON, "data: not encodable as UTF-8 JSON (expected: no lone surrogate)");
         }
         answerLater(services.publisher().publish(channel, json), (cursor, error) -> {
             if (error == null) {
