@@ -59,6 +59,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "${env:FANFARE_IO_THREADS:-0}", description = "event loops; 0: one per core (env FANFARE_IO_THREADS)")
     int ioThreads;
 
+    @Option(names = "--max-connections", defaultValue = "${env:FANFARE_MAX_CONNECTIONS:-0}",
+            description = "client connections this node takes; 0: its file limit less a reserve (env FANFARE_MAX_CONNECTIONS)")
+    int maxConnections;
+
     @Option(names = "--transport", defaultValue = "${env:FANFARE_TRANSPORT:-EPOLL}",
             description = "I/O transport: ${COMPLETION-CANDIDATES} (env FANFARE_TRANSPORT; default ${DEFAULT-VALUE}; falls back to NIO)")
     Transport transport;
@@ -73,7 +77,8 @@ public final class Main implements Callable<Integer> {
     /** The options as a configuration; a malformed one fails here, with its reason. */
     GatewayConfig config() {
         return GatewayConfig.defaults()
-                .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport))
+                .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport)
+                        .withMaxConnections(maxConnections))
                 .withKafka(k -> k.withBootstrap(kafka).withDataDir(dataDir).withStreams(streams)
                         .withTopicPrefix(topicPrefix).withPartitions(partitions).withCreateTopics(createTopics))
                 .withRings(new RingLimits((long) ringMb << 20, RingLimits.DEFAULT.maxEvents(),

@@ -41,21 +41,25 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     /**
      * Where and how the node listens.
      *
-     * @param ioThreads event loops; 0: one per core
-     * @param transport Netty I/O transport (a native one falls back to the next available)
+     * @param ioThreads      event loops; 0: one per core
+     * @param transport      Netty I/O transport (a native one falls back to the next available)
+     * @param maxConnections client connections the node takes; 0: derived from the process's file
+     *                       limit, less a reserve for Kafka, Redis and the embedded broker
      */
-    public record Server(String host, int port, int ioThreads, Transport transport) {
-        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL);
+    public record Server(String host, int port, int ioThreads, Transport transport, int maxConnections) {
+        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0);
 
         public Server {
             require(port >= 0 && port <= 65535, "port", port, "0..65535");
             require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+            require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
         }
 
-        public Server withHost(String v) { return new Server(v, port, ioThreads, transport); }
-        public Server withPort(int v) { return new Server(host, v, ioThreads, transport); }
-        public Server withIoThreads(int v) { return new Server(host, port, v, transport); }
-        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v); }
+        public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections); }
+        public Server withPort(int v) { return new Server(host, v, ioThreads, transport, maxConnections); }
+        public Server withIoThreads(int v) { return new Server(host, port, v, transport, maxConnections); }
+        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v, maxConnections); }
+        public Server withMaxConnections(int v) { return new Server(host, port, ioThreads, transport, v); }
     }
 
     /**
@@ -110,22 +114,28 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
      * @param maxChannelsPerRequest channels one request (or one WebSocket subscribe) may name
      * @param highWaterMark         outbound bytes queued on one connection before it counts as too slow
      * @param lowWaterMark          outbound bytes below which a connection is writable again
+     * @param requestTimeout        from a request's first byte to the whole request (head and body) received
+     * @param idleTimeout           a plain HTTP connection with no request for this long is closed
      */
     public record Http(int maxInitialLineBytes, int maxHeaderBytes, int maxBodyBytes, int maxChannelsPerRequest,
-                       int highWaterMark, int lowWaterMark) {
-        public static final Http DEFAULTS = new Http(4096, 8192, 64 * 1024, 32, 256 * 1024, 128 * 1024);
+                       int highWaterMark, int lowWaterMark, Duration requestTimeout, Duration idleTimeout) {
+        public static final Http DEFAULTS = new Http(4096, 8192, 64 * 1024, 32, 256 * 1024, 128 * 1024,
+                Duration.ofSeconds(10), Duration.ofSeconds(75));
 
         public Http {
             require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
             require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
             require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
+            require(requestTimeout.toMillis() > 0, "requestTimeout", requestTimeout, "> 0");
+            require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
         }
 
-        public Http withMaxInitialLineBytes(int v) { return new Http(v, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
-        public Http withMaxHeaderBytes(int v) { return new Http(maxInitialLineBytes, v, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
-        public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark); }
-        public Http withMaxChannelsPerRequest(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, v, highWaterMark, lowWaterMark); }
-        public Http withWaterMarks(int low, int high) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, high, low); }
+        public Http withMaxInitialLineBytes(int v) { return new Http(v, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
+        public Http withMaxHeaderBytes(int v) { return new Http(maxInitialLineBytes, v, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
+        public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
+        public Http withMaxChannelsPerRequest(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, v, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
+        public Http withWaterMarks(int low, int high) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, high, low, requestTimeout, idleTimeout); }
+        public Http withTimeouts(Duration request, Duration idle) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, request, idle); }
     }
 
     /**
