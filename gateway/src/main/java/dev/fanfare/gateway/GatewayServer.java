@@ -16,6 +16,7 @@ import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.kafka.KafkaSource;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
+import dev.fanfare.gateway.transport.ConnectionLimiter;
 import dev.fanfare.gateway.transport.GatewayInitializer;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.RequestParams;
@@ -134,14 +135,19 @@ public final class GatewayServer implements AutoCloseable {
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
         closeInReverse.add(blocking::shutdownNow);
         HealthCheck kafkaUp = new CachedHealthCheck("kafka", true, Duration.ofSeconds(1),
-                () -> CompletableFuture.supplyAsync(() -> admin.ping(Duration.ofSeconds(2))
-                        ? HealthCheck.Status.UP : HealthCheck.Status.down("unreachable"), blocking));
+                () -> CompletableFuture.supplyAsync(() -> {
+                    String why = admin.whyNotWritable(Duration.ofSeconds(2));
+                    return why == null ? HealthCheck.Status.UP : HealthCheck.Status.down(why);
+                }, blocking));
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                counters.service(), List.of(kafkaUp, source.health(), counters.health()), StaticFiles.load("web"),
+                counters.service(), List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
                 connections);
 
+        ConnectionLimiter limiter = new ConnectionLimiter(
+                ConnectionLimiter.limitFor(config.server().maxConnections(), kafka.embedded()));
+        log.info("taking at most {} client connections", limiter.limit());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(io.serverChannel())
@@ -149,7 +155,7 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.http().lowWaterMark(), config.http().highWaterMark()))
-                .childHandler(new GatewayInitializer(services));
+                .childHandler(new GatewayInitializer(services, limiter));
         serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);

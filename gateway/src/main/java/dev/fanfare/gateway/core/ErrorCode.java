@@ -34,16 +34,22 @@ public enum ErrorCode {
     CLAP_LIMIT("clap_limit", 409),
     /** A body or message over the size limit. */
     TOO_LARGE("too_large", 413),
+    /** A body whose Content-Type the endpoint does not take. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     /** An {@code Expect} header other than {@code 100-continue}. */
     EXPECTATION_FAILED("expectation_failed", 417),
     /** A request line over the size limit. */
     URI_TOO_LONG("uri_too_long", 414),
+    /** A request not received whole within the request timeout. */
+    REQUEST_TIMEOUT("request_timeout", 408),
     /** Headers over the size limit. */
     HEADERS_TOO_LARGE("headers_too_large", 431),
     /** A bug on our side; the details are logged, not sent. */
     INTERNAL("internal", 500),
     /** Kafka or Redis cannot take the action now, or the node is overloaded; nothing was done. */
-    UNAVAILABLE("unavailable", 503);
+    UNAVAILABLE("unavailable", 503),
+    /** A request in an HTTP version other than 1.x. */
+    HTTP_VERSION_NOT_SUPPORTED("http_version_not_supported", 505);
 
     private final String code;
     private final int status;

@@ -4,12 +4,14 @@ import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.EventPublisher;
+import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +32,15 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+    private static final long FAILURE_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final FanoutHub hub;
     private final Function<String, String> topicOf;
     private final ThreadPoolExecutor sender;
+    /** Why the latest publish failed, while no publish has succeeded since; else null. */
+    private volatile String lastFailure;
+    private volatile long lastFailureNanos;
 
     public KafkaEventPublisher(String bootstrapServers, FanoutHub hub, Function<String, String> topicOf, int maxQueued) {
         this.hub = hub;
@@ -61,6 +67,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                         if (error != null) {
                             notAcknowledged(channel, error, result);
                         } else {
+                            lastFailure = null;
                             result.complete(hub.cursorAfter(stream.global(meta.partition()), meta.offset()));
                         }
                     });
@@ -74,10 +81,37 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
         return result;
     }
 
-    private static void notAcknowledged(ChannelName channel, Throwable error, CompletableFuture<String> result) {
+    private void notAcknowledged(ChannelName channel, Throwable error, CompletableFuture<String> result) {
+        lastFailure = error.toString();
+        lastFailureNanos = System.nanoTime();
         log.warn("publish to {} failed: {}", channel, error.toString());
         result.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE,
                 "publish: Kafka did not acknowledge the event (expected: retry later)", error));
+    }
+
+    /**
+     * Down while the latest publish failed and none has succeeded since (for up to a minute: with
+     * no publish after that, nothing says it would still fail).
+     */
+    public HealthCheck health() {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return "publish";
+            }
+
+            @Override
+            public boolean critical() {
+                return true;
+            }
+
+            @Override
+            public CompletionStage<Status> check() {
+                String why = lastFailure;
+                boolean recent = why != null && System.nanoTime() - lastFailureNanos < FAILURE_MEMORY_NANOS;
+                return CompletableFuture.completedFuture(recent ? Status.down("the latest publish failed: " + why) : Status.UP);
+            }
+        };
     }
 
     @Override

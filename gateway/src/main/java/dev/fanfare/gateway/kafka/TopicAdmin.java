@@ -100,21 +100,39 @@ public final class TopicAdmin implements AutoCloseable {
     }
 
     /**
-     * Whether the cluster answers a metadata request within {@code timeout}. Blocks up to
+     * Why the cluster cannot take writes, as far as one round trip tells: unreachable, or a broker's
+     * log directory offline (a broker that ran out of file descriptors takes its directory offline
+     * and refuses every produce until restarted). Null when it looks able. Blocks up to
      * {@code timeout}; meant for health checks run off the event loop.
      */
-    public boolean ping(Duration timeout) {
+    public String whyNotWritable(Duration timeout) {
         requireNotOnEventLoop();
         int timeoutMs = Math.toIntExact(Math.max(1, timeout.toMillis()));
         try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-                    .clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
-            return true;
+            var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            var brokers = nodes.stream().map(org.apache.kafka.common.Node::id).toList();
+            try {
+                var dirs = admin.describeLogDirs(brokers, new org.apache.kafka.clients.admin.DescribeLogDirsOptions()
+                        .timeoutMs(timeoutMs)).allDescriptions().get(timeoutMs, TimeUnit.MILLISECONDS);
+                for (var broker : dirs.entrySet()) {
+                    for (var dir : broker.getValue().entrySet()) {
+                        if (dir.getValue().error() != null) {
+                            return "log directory " + dir.getKey() + " offline on broker " + broker.getKey()
+                                    + " (" + dir.getValue().error().getClass().getSimpleName() + ")";
+                        }
+                    }
+                }
+            } catch (ExecutionException notAllowed) {
+                // Describing log directories needs a permission a client may lack: reachable is all we know.
+                log.debug("log directories not described: {}", notAllowed.getCause().toString());
+            }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         } catch (ExecutionException | TimeoutException e) {
-            return false;
+            return "unreachable";
         }
     }
 

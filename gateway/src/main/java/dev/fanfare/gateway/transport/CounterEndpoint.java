@@ -1,8 +1,14 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Text;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,15 +27,28 @@ final class CounterEndpoint {
     }
 
     void clap(Request r) {
-        answer(r, counters.clap(rawSegment(r, CLAPS), ByteBufUtil.getBytes(r.http().content())));
+        answer(r, counters.clap(rawSegment(r, CLAPS), jsonBody(r)));
     }
 
     void like(Request r) {
-        answer(r, counters.like(rawSegment(r, LIKES), ByteBufUtil.getBytes(r.http().content()), true));
+        answer(r, counters.like(rawSegment(r, LIKES), jsonBody(r), true));
     }
 
     void unlike(Request r) {
-        answer(r, counters.like(rawSegment(r, LIKES), ByteBufUtil.getBytes(r.http().content()), false));
+        answer(r, counters.like(rawSegment(r, LIKES), jsonBody(r), false));
+    }
+
+    /**
+     * The body, which must say it is JSON: a cross-site form can send {@code text/plain} without a
+     * CORS preflight, and a clap must never be one.
+     */
+    private static byte[] jsonBody(Request r) {
+        String type = r.http().headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null || !HttpHeaderValues.APPLICATION_JSON.contentEqualsIgnoreCase(HttpUtil.getMimeType(type))) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content-type: " + Text.quote(type)
+                    + " (expected: application/json)");
+        }
+        return ByteBufUtil.getBytes(r.http().content());
     }
 
     /** The post as sent, still percent-encoded: the counters decode it and say what is wrong with it. */

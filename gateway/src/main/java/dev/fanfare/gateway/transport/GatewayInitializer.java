@@ -18,10 +18,12 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     private final GatewayServices services;
     private final Routes routes;
+    private final ConnectionLimiter limiter;
 
-    public GatewayInitializer(GatewayServices services) {
+    public GatewayInitializer(GatewayServices services, ConnectionLimiter limiter) {
         this.services = services;
         this.routes = routes(services);
+        this.limiter = limiter;
     }
 
     /** Every path, its methods and its endpoint. */
@@ -32,7 +34,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .get("/longpoll", new LongPollEndpoint(services)::handle)
                 .get("/sse", new SseEndpoint(services)::handle)
                 .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services)::handle)
-                .get("/health", new HealthEndpoint(services)::handle)
+                .get(HttpRouter.HEALTH, new HealthEndpoint(services)::handle)
                 .post(PublishEndpoint.PREFIX, new PublishEndpoint(services)::handle)
                 .post(CounterEndpoint.CLAPS, counters::clap)
                 .route(CounterEndpoint.LIKES, true, "PUT to like, DELETE to unlike",
@@ -43,6 +45,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     @Override
     protected void initChannel(SocketChannel ch) {
         services.connections().add(ch);
+        ch.pipeline().addLast(Pipelines.LIMITS, limiter);
         configure(ch.pipeline());
     }
 

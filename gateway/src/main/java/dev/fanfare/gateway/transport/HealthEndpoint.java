@@ -47,6 +47,7 @@ public final class HealthEndpoint {
             answer.put("eventsIngested", services.hub().ingested());
             answer.put("recordsSkipped", services.hub().skipped());
             answer.put("recordsNotUtf8", services.hub().repaired());
+            answer.put("disconnectNoticesUndelivered", GracefulClose.undelivered());
             r.answer(HttpResponses.json(reason == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, answer));
         }, r.ctx().executor());
     }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    private static final RefusalLog refusals = new RefusalLog(log);
+
+    /** What a connection past the node's limit may still ask. */
+    static final String HEALTH = "/health";
 
     private final Routes routes;
     private final StaticFiles files;
@@ -57,8 +62,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             }
             route(ctx, req);
         } catch (ApiException e) {
-            log.info("{} {} {}: {} {}", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()),
-                    e.code().status(), e.getMessage());
+            refusals.refused(e.code().code(), ctx.channel().remoteAddress() + " " + req.method() + " "
+                    + Text.quote(req.uri()) + ": " + e.code().status() + " " + e.getMessage());
             HttpResponses.send(ctx, keepAlive, HttpResponses.error(e));
         } catch (RuntimeException bug) {
             log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()), bug);
@@ -72,8 +77,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
+        requireHttp11(req);
         Request request = new Request(ctx, req, this::park);
         HttpMethod method = req.method();
+        if (ConnectionLimiter.isOverLimit(ctx.channel()) && !HEALTH.equals(request.rawPath())) {
+            HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.UNAVAILABLE,
+                    "connections: this node holds as many as its limit allows (expected: retry later, or another node)"));
+            return;
+        }
         Routes.Route route = routes.find(request.rawPath());
         if (route == null) {
             FullHttpResponse file = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
@@ -90,11 +101,26 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             FullHttpResponse refusal = HttpResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
                     "method: " + method + " (expected: " + route.expected() + ")");
             refusal.headers().set(HttpHeaderNames.ALLOW, route.allow());
-            log.info("{} {} {}: 405", ctx.channel().remoteAddress(), method, Text.quote(req.uri()));
+            refusals.refused(ErrorCode.METHOD_NOT_ALLOWED.code(), ctx.channel().remoteAddress() + " " + method + " "
+                    + Text.quote(req.uri()) + ": 405");
             request.answer(refusal);
             return;
         }
         handler.handle(request);
+    }
+
+    /** HTTP/1.x only; an HTTP/1.1 request names exactly one Host (RFC 9112 section 3.2). */
+    private static void requireHttp11(FullHttpRequest req) {
+        HttpVersion version = req.protocolVersion();
+        if (version.majorVersion() != 1) {
+            throw new ApiException(ErrorCode.HTTP_VERSION_NOT_SUPPORTED,
+                    "version: " + Text.quote(version.text()) + " (expected: HTTP/1.1 or HTTP/1.0)");
+        }
+        int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
+        if (version.minorVersion() >= 1 && hosts != 1) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "host: " + (hosts == 0 ? "missing" : hosts + " headers")
+                    + " (expected: exactly one Host header)");
+        }
     }
 
     private void park(ParkedRequest p) {
@@ -117,7 +143,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             r = HttpResponses.error(ErrorCode.BAD_REQUEST,
                     "request: not valid HTTP/1.1 (" + cause.getClass().getSimpleName() + ")");
         }
-        log.info("{} undecodable request: {}", ctx.channel().remoteAddress(), cause.toString());
+        refusals.refused("undecodable", ctx.channel().remoteAddress() + ": " + cause);
         HttpResponses.send(ctx, false, r);
     }
 

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  */
 public final class Pipelines {
 
+    public static final String LIMITS = "limits";
+    public static final String TIMEOUTS = "timeouts";
     public static final String HTTP_CODEC = "http";
     public static final String AGGREGATOR = "aggregator";
     public static final String REQUESTS = "requests";
@@ -24,11 +26,16 @@ public final class Pipelines {
     private Pipelines() {
     }
 
-    /** HTTP/1.1: codec, aggregator (bounded bodies), one request at a time (and graceful stop), router. */
+    /**
+     * HTTP/1.1: time limits (slow or idle clients), codec, aggregator (bounded bodies), one request
+     * at a time (and graceful stop), router.
+     */
     static void http(ChannelPipeline p, GatewayConfig.Http limits, HttpRouter router) {
+        RequestTimeouts timeouts = new RequestTimeouts(limits.requestTimeout(), limits.idleTimeout());
+        p.addLast(TIMEOUTS, timeouts);
         p.addLast(HTTP_CODEC, new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(), 8192));
         p.addLast(AGGREGATOR, new JsonHttpObjectAggregator(limits.maxBodyBytes()));
-        p.addLast(REQUESTS, new RequestQueue());
+        p.addLast(REQUESTS, new RequestQueue(timeouts));
         p.addLast(ROUTER, router);
     }
 
@@ -38,6 +45,7 @@ public final class Pipelines {
      */
     public static void toSse(ChannelPipeline p, ChannelHandler session) {
         p.addLast(SSE, session);
+        p.remove(TIMEOUTS);
         p.remove(AGGREGATOR);
         p.remove(REQUESTS);
         p.remove(HTTP_CODEC);
@@ -54,6 +62,7 @@ public final class Pipelines {
         p.addLast(WS_AGGREGATOR, aggregator);
         p.addLast(WS_IDLE, idle);
         p.addLast(WS, session);
+        p.remove(TIMEOUTS);
         p.remove(REQUESTS);
         p.remove(ROUTER);
     }

@@ -15,8 +15,9 @@ import java.util.ArrayDeque;
  * Sits between the aggregator and the router, where it sees requests and answers both.
  *
  * <ul>
- *   <li>Pipelining: a request that arrives while another is being answered waits here, and the
- *       socket is not read meanwhile, so what waits is bounded by one read. The router hears of
+ *   <li>Pipelining: a request that arrives while another is being answered (or while the client
+ *       has not read the answers it got) waits here, and the socket is not read meanwhile, so what
+ *       waits is bounded by one read. The router hears of
  *       it ({@link #WAITING}) and answers a parked long poll at once. Past {@link #MAX_WAITING}
  *       requests, the rest are answered 503 in their turn, without being executed.</li>
  *   <li>Drain: on {@link Shutdown} the connection closes once every request it took is answered,
@@ -41,9 +42,14 @@ final class RequestQueue extends ChannelDuplexHandler {
     }
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private final RequestTimeouts timeouts;
     private boolean inFlight;
     private boolean draining;
     private int queuedRequests;
+
+    RequestQueue(RequestTimeouts timeouts) {
+        this.timeouts = timeouts;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -51,7 +57,8 @@ final class RequestQueue extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (!inFlight) {
+        timeouts.received();
+        if (!inFlight && waiting.isEmpty() && ctx.channel().isWritable()) {
             inFlight = true;
             ctx.fireChannelRead(req);
             return;
@@ -84,12 +91,15 @@ final class RequestQueue extends ChannelDuplexHandler {
             // Not from inside this write: the next request's handler may write in turn.
             ctx.executor().execute(() -> next(ctx));
         } else {
+            timeouts.answered();
             ctx.channel().config().setAutoRead(true);
         }
     }
 
+    // A client that does not read its answers gets no more of them: the next request waits
+    // until the connection is writable again, so answers never pile up in memory.
     private void next(ChannelHandlerContext ctx) {
-        if (inFlight || waiting.isEmpty() || !ctx.channel().isActive()) {
+        if (inFlight || waiting.isEmpty() || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
             return;
         }
         Object next = waiting.poll();
@@ -105,6 +115,17 @@ final class RequestQueue extends ChannelDuplexHandler {
             ctx.fireUserEventTriggered(WAITING);
         }
         ctx.fireChannelRead(next);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            next(ctx);
+            if (waiting.isEmpty() && !inFlight) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

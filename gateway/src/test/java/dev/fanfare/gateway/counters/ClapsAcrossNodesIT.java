@@ -81,6 +81,7 @@ class ClapsAcrossNodesIT {
             String body = JSON.createObjectNode().put("user", user).put("count", count).toString();
             if (!overWebSocket) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/claps/" + post))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(20)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertTrue(r.statusCode() == 202 || r.statusCode() == 409 || r.statusCode() == 503, r.body());

@@ -2,6 +2,7 @@ package dev.fanfare.gateway.kafka;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class EmbeddedKafkaBrokerIT {
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                     () -> EmbeddedKafkaBroker.start(dataDir, 0).close());
             assertTrue(refused.getMessage().contains("in use by another broker"), refused.getMessage());
-            assertTrue(admin.ping(Duration.ofSeconds(10)), "the first broker keeps serving");
+            assertNull(admin.whyNotWritable(Duration.ofSeconds(10)), "the first broker keeps serving");
         }
     }
 
@@ -70,7 +71,7 @@ class EmbeddedKafkaBrokerIT {
             Exit.halt(1, "simulated fatal error");
             Exit.exit(1, "simulated fatal error");
 
-            assertTrue(admin.ping(Duration.ofSeconds(10)));
+            assertNull(admin.whyNotWritable(Duration.ofSeconds(10)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,15 +71,15 @@ class TopicAdminIT {
     }
 
     @Test
-    void pingTellsWhetherTheClusterAnswers() throws Exception {
-        assertTrue(TestKafka.admin().ping(Duration.ofSeconds(10)));
+    void whyNotWritableTellsWhetherTheClusterAnswers() throws Exception {
+        assertNull(TestKafka.admin().whyNotWritable(Duration.ofSeconds(10)));
 
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         try (TopicAdmin nowhere = new TopicAdmin("127.0.0.1:" + closedPort)) {
-            assertFalse(nowhere.ping(Duration.ofMillis(500)));
+            assertEquals("unreachable", nowhere.whyNotWritable(Duration.ofMillis(500)));
         }
     }
 
@@ -87,7 +88,7 @@ class TopicAdminIT {
         EventLoop eventLoop = new DefaultEventLoop();
         try {
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> eventLoop.submit(() -> TestKafka.admin().ping(Duration.ofSeconds(1))).get());
+                    () -> eventLoop.submit(() -> TestKafka.admin().whyNotWritable(Duration.ofSeconds(1))).get());
             assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
         } finally {
             eventLoop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

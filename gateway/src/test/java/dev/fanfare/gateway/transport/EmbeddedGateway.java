@@ -67,7 +67,7 @@ final class EmbeddedGateway implements AutoCloseable {
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 counters, List.of(), StaticFiles.load("web"),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
-        GatewayInitializer init = new GatewayInitializer(services);
+        GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());
     }

@@ -18,7 +18,7 @@ class HttpRouterTest {
     @Test
     void unknownPathIsA404WithJsonReason() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /nope HTTP/1.1\r\n\r\n");
+            g.a.request("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "404", "not_found");
         }
     }
@@ -26,7 +26,7 @@ class HttpRouterTest {
     @Test
     void wrongMethodIsA405() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("POST /poll?channel=ticker/A HTTP/1.1\r\ncontent-length: 0\r\n\r\n");
+            g.a.request("POST /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\ncontent-length: 0\r\n\r\n");
             assertError(g.a.output(), "405", "method_not_allowed");
         }
     }
@@ -34,17 +34,17 @@ class HttpRouterTest {
     @Test
     void badChannelsAndCursorsAre400s() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /poll HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "missing_channel");
-            g.a.request("GET /poll?channel=ticker HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "bad_channel");
-            g.a.request("GET /poll?channel=ticker/A%20B HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A%20B HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "bad_channel");
-            g.a.request("GET /poll?channel=ticker/A&cursor=AAAAAAAAAA HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A&cursor=AAAAAAAAAA HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "bad_cursor");
-            g.a.request("GET /poll?channel=ticker/A&limit=0 HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A&limit=0 HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "bad_parameter");
-            g.a.request("GET /poll?" + "channel=ticker/A&".repeat(33) + " HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?" + "channel=ticker/A&".repeat(33) + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "400", "too_many_channels");
         }
     }
@@ -52,11 +52,11 @@ class HttpRouterTest {
     @Test
     void overlongUriIsA414AndOversizedHeadersA431() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /poll?channel=" + "x".repeat(5000) + " HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=" + "x".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
             assertError(g.a.output(), "414", "uri_too_long");
         }
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nx-big: " + "y".repeat(9000) + "\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\nx-big: " + "y".repeat(9000) + "\r\n\r\n");
             assertError(g.a.output(), "431", "headers_too_large");
         }
     }
@@ -65,7 +65,7 @@ class HttpRouterTest {
     void bodyOverTheLimitIsA413() {
         GatewayConfig c = GatewayConfig.defaults().withHttp(h -> h.withMaxBodyBytes(1024));
         try (EmbeddedGateway g = new EmbeddedGateway(c)) {
-            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-length: 2000\r\n\r\n" + "z".repeat(2000));
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\nHost: x\r\ncontent-length: 2000\r\n\r\n" + "z".repeat(2000));
             assertError(g.a.output(), "413", "too_large");
         }
     }
@@ -73,11 +73,11 @@ class HttpRouterTest {
     @Test
     void publishingToAWildcardOrWithoutBodyIsA400BeforeKafkaIsAsked() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("POST /publish/demo/* HTTP/1.1\r\ncontent-length: 1\r\n\r\n1");
+            g.a.request("POST /publish/demo/* HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\n\r\n1");
             assertError(g.a.output(), "400", "bad_channel");
-            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-length: 0\r\n\r\n");
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\nHost: x\r\ncontent-length: 0\r\n\r\n");
             assertError(g.a.output(), "400", "missing_body");
-            g.a.request("POST /publish/demo/x HTTP/1.1\r\ncontent-type: application/json\r\ncontent-length: 5\r\n\r\n{\"a\":");
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 5\r\n\r\n{\"a\":");
             assertError(g.a.output(), "400", "bad_json");
         }
     }
@@ -87,14 +87,14 @@ class HttpRouterTest {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
             g.publish("ticker", "A", "1");
             g.publish("ticker", "A", "2");
-            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             String first = g.a.output();
             assertTrue(first.contains("{\"events\":[{\"channel\":\"ticker/A\""), first);
             assertTrue(first.contains("\"data\":2,\"snapshot\":true}],\"cursor\":\""), first);
             String cursor = first.substring(first.indexOf("],\"cursor\":\"") + 12);
             cursor = cursor.substring(0, cursor.indexOf('"'));
             g.publish("ticker", "A", "3");
-            g.a.request("GET /poll?channel=ticker/A&cursor=" + cursor + " HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A&cursor=" + cursor + " HTTP/1.1\r\nHost: x\r\n\r\n");
             String next = g.a.output();
             assertTrue(next.contains("\"data\":3}],\"cursor\":\"") && !next.contains("\"data\":2"), next);
             assertTrue(next.contains("\"gap\":false"), next);
@@ -104,7 +104,7 @@ class HttpRouterTest {
     @Test
     void longPollParksUntilAnEventThenAnswers() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(g.a.output().isEmpty(), "nothing retained: the request parks");
             g.publish("ticker", "A", "{\"v\":7}");
             String out = g.a.output();
@@ -116,7 +116,7 @@ class HttpRouterTest {
     @Test
     void closingAParkedLongPollLeavesTheHub() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /longpoll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(g.hub.shard(g.a.channel.eventLoop()).subscribers() == 1);
             g.a.channel.close();
             g.a.channel.runPendingTasks();

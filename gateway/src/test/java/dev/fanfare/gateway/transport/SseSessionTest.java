@@ -36,7 +36,7 @@ class SseSessionTest {
     @Test
     void honoursLastEventIdOverTheCursorParameter() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /sse?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /sse?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             g.a.output();
             g.publish("ticker", "A", "1");
             String first = g.a.output();
@@ -44,7 +44,7 @@ class SseSessionTest {
             g.publish("ticker", "A", "2");
             g.publish("ticker", "A", "3");
 
-            g.b.request("GET /sse?channel=ticker/A&cursor=bogus HTTP/1.1\r\nLast-Event-ID: " + id + "\r\n\r\n");
+            g.b.request("GET /sse?channel=ticker/A&cursor=bogus HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + id + "\r\n\r\n");
             String resumed = g.b.output();
             assertEquals(List.of("{\"channel\":\"ticker/A\"", "{\"channel\":\"ticker/A\""),
                     EmbeddedGateway.lines(resumed, "data: ").stream().map(l -> l.substring(0, l.indexOf(','))).toList());
@@ -56,7 +56,7 @@ class SseSessionTest {
     void sendsAHeartbeatCommentOnlyWhenIdleForTheWholeInterval() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
             g.a.channel.freezeTime();
-            g.a.request("GET /sse?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /sse?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             g.a.output();
             g.a.channel.advanceTimeBy(8, TimeUnit.SECONDS);
             g.a.channel.runScheduledPendingTasks();
@@ -75,11 +75,11 @@ class SseSessionTest {
     @Test
     void badChannelIsAJson400AndTheConnectionStaysHttp() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
-            g.a.request("GET /sse?channel=nope/x HTTP/1.1\r\n\r\n");
+            g.a.request("GET /sse?channel=nope/x HTTP/1.1\r\nHost: x\r\n\r\n");
             String out = g.a.output();
             assertTrue(out.startsWith("HTTP/1.1 400 Bad Request"), out);
             assertTrue(out.contains("{\"error\":\"bad_channel\""), out);
-            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\n\r\n");
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             assertTrue(g.a.output().startsWith("HTTP/1.1 200 OK"));
         }
     }

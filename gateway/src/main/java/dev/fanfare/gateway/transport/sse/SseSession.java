@@ -156,7 +156,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             closing = true;
-            GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), disconnectFrame(reason)));
+            GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), disconnectFrame(reason)), reason.code());
         }
     }
 }

@@ -8,12 +8,16 @@ import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -63,7 +67,7 @@ public final class WebSocketEndpoint {
                 .maxFramePayloadLength(maxMessage)
                 .allowExtensions(false)
                 .withUTF8Validator(true)
-                .handleCloseFrames(true)
+                .handleCloseFrames(false)
                 // The session sends every close frame itself (see WebSocketSession#exceptionCaught):
                 // Netty's own would close at once (1007/1009) or add a second frame, 1000 "Bye".
                 .closeOnProtocolViolation(false)
@@ -80,12 +84,60 @@ public final class WebSocketEndpoint {
     }
 
     /**
-     * Netty's protocol handler, except that a frame the decoder refused (1007, 1009) is left to the
-     * session, which sends the close frame and closes a moment later; Netty's would close at once.
+     * Netty's protocol handler, except for three things it does differently:
+     * <ul>
+     *   <li>a frame the decoder refused (1007, 1009) is left to the session, which sends the close
+     *       frame and closes a moment later; Netty's would close at once;</li>
+     *   <li>a ping is answered only while the connection is writable; while it is not, only the
+     *       latest ping is remembered and answered once it is (RFC 6455 section 5.5.3 allows it),
+     *       so a client that pings and never reads cannot queue pongs without bound;</li>
+     *   <li>a close frame is left to the session, which checks its code.</li>
+     * </ul>
      */
     private static final class ProtocolHandler extends WebSocketServerProtocolHandler {
+        private ByteBuf owedPong;
+
         ProtocolHandler(WebSocketServerProtocolConfig config) {
             super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) throws Exception {
+            if (frame instanceof PingWebSocketFrame ping) {
+                pong(ctx, ping.content());
+                return;
+            }
+            super.decode(ctx, frame, out);
+        }
+
+        private void pong(ChannelHandlerContext ctx, ByteBuf payload) {
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(payload.retain()), ctx.voidPromise());
+                return;
+            }
+            if (owedPong != null) {
+                owedPong.release();
+            }
+            owedPong = payload.retain();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable() && owedPong != null) {
+                ByteBuf payload = owedPong;
+                owedPong = null;
+                ctx.writeAndFlush(new PongWebSocketFrame(payload), ctx.voidPromise());
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+            if (owedPong != null) {
+                owedPong.release();
+                owedPong = null;
+            }
+            super.handlerRemoved(ctx);
         }
 
         @Override

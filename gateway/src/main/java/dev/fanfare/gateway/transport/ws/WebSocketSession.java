@@ -106,6 +106,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         missedPongs = 0;
         try {
+            if (msg instanceof CloseWebSocketFrame close) {
+                onClose(close);
+                return;
+            }
             if (closing) {
                 return; // our close frame is out: an answer could not be sent, so nothing is done
             }
@@ -117,6 +121,30 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * The client's close frame: the answer to ours (close the socket), or its own, echoed with its
+     * code, or refused with 1002 when the code is not one an endpoint may send (RFC 6455 section 7.4).
+     */
+    private void onClose(CloseWebSocketFrame frame) {
+        if (closing) {
+            ctx.close();
+            return;
+        }
+        int code = frame.statusCode();
+        if (code != -1 && !isValidCloseCode(code)) {
+            close(WebSocketCloseStatus.PROTOCOL_ERROR.code(),
+                    "close code: " + code + " (expected: 1000-1003, 1007-1014 or 3000-4999)");
+            return;
+        }
+        closing = true;
+        shard.remove(sink);
+        GracefulClose.afterWriting(ctx, code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, ""), "close echo");
+    }
+
+    private static boolean isValidCloseCode(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     private void onMessage(TextWebSocketFrame frame) {
@@ -259,7 +287,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         shard.remove(sink);
-        GracefulClose.afterWriting(ctx, closeFrame(code, reason));
+        GracefulClose.afterWriting(ctx, closeFrame(code, reason), code + " " + reason);
     }
 
     /**
@@ -307,9 +335,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A client that does not read is not read either: what it sends meanwhile (pings, messages
+     * whose answers would queue up) waits in its own socket, not in this node's memory.
+     */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        if (writable) {
             shard.resume(sink);
         }
         ctx.fireChannelWritabilityChanged();
