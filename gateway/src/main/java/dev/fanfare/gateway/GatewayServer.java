@@ -13,6 +13,7 @@ import dev.fanfare.gateway.demo.GatewayFeedSink;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
+import dev.fanfare.gateway.kafka.KafkaLogEnds;
 import dev.fanfare.gateway.kafka.KafkaSource;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
@@ -142,7 +143,8 @@ public final class GatewayServer implements AutoCloseable {
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                counters.service(), List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
+                new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(),
+                List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
                 connections);
 
         ConnectionLimiter limiter = new ConnectionLimiter(

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.kafka;
 
+import dev.fanfare.gateway.core.StreamLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,10 +19,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeLogDirsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -111,9 +117,9 @@ public final class TopicAdmin implements AutoCloseable {
         try {
             var nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes()
                     .get(timeoutMs, TimeUnit.MILLISECONDS);
-            var brokers = nodes.stream().map(org.apache.kafka.common.Node::id).toList();
+            var brokers = nodes.stream().map(Node::id).toList();
             try {
-                var dirs = admin.describeLogDirs(brokers, new org.apache.kafka.clients.admin.DescribeLogDirsOptions()
+                var dirs = admin.describeLogDirs(brokers, new DescribeLogDirsOptions()
                         .timeoutMs(timeoutMs)).allDescriptions().get(timeoutMs, TimeUnit.MILLISECONDS);
                 for (var broker : dirs.entrySet()) {
                     for (var dir : broker.getValue().entrySet()) {
@@ -133,6 +139,38 @@ public final class TopicAdmin implements AutoCloseable {
             return "interrupted";
         } catch (ExecutionException | TimeoutException e) {
             return "unreachable";
+        }
+    }
+
+    /**
+     * The end offset (the next offset to be written) of every partition of the layout, by global
+     * partition. Blocks up to {@code timeout}; never on an event loop.
+     */
+    public long[] endOffsets(StreamLayout layout, Duration timeout) {
+        requireNotOnEventLoop();
+        Map<TopicPartition, OffsetSpec> ask = new LinkedHashMap<>();
+        for (var s : layout.streams()) {
+            for (int p = 0; p < s.partitions(); p++) {
+                ask.put(new TopicPartition(s.topic(), p),
+                        OffsetSpec.latest());
+            }
+        }
+        int timeoutMs = Math.toIntExact(Math.max(1, timeout.toMillis()));
+        try {
+            var answer = admin.listOffsets(ask, new ListOffsetsOptions().timeoutMs(timeoutMs))
+                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            long[] ends = new long[layout.totalPartitions()];
+            for (var s : layout.streams()) {
+                for (int p = 0; p < s.partitions(); p++) {
+                    ends[s.global(p)] = answer.get(new TopicPartition(s.topic(), p)).offset();
+                }
+            }
+            return ends;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking Kafka for end offsets", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer end offsets: " + e, e);
         }
     }
 

@@ -5,11 +5,13 @@ import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.HealthCheck;
+import dev.fanfare.gateway.core.LogEnds;
 import io.netty.channel.group.ChannelGroup;
 import java.util.List;
 
 /**
- * What the endpoints share, as seams: configuration, the hub, the publisher, the counters, the
+ * What the endpoints share, as seams: configuration, the hub, the publisher, the log's ends
+ * (to refuse forged cursors), the counters, the
  * health checks, the static files, and the group of open connections (for a graceful shutdown).
  */
 public record GatewayServices(
@@ -17,6 +19,7 @@ public record GatewayServices(
         FanoutHub hub,
         RequestParams params,
         EventPublisher publisher,
+        LogEnds logEnds,
         CounterApi counters,
         List<HealthCheck> health,
         StaticFiles staticFiles,

@@ -10,7 +10,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One routed HTTP request as an endpoint sees it: the connection, the aggregated request, its
@@ -21,6 +25,8 @@ import java.util.function.Consumer;
  * for, and bad percent-encoding in them is a 400 with a reason.
  */
 public final class Request {
+
+    private static final Logger log = LoggerFactory.getLogger(Request.class);
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest http;
@@ -73,6 +79,34 @@ public final class Request {
 
     public boolean keepAlive() {
         return keepAlive;
+    }
+
+    /**
+     * Goes on with {@code next} on this request's loop once {@code stage} completes: at once when
+     * it has (the common case), else later. A refusal it fails with is answered as the router
+     * answers one; anything else is a 500.
+     */
+    public <T> void then(CompletionStage<T> stage, Consumer<T> next) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            next.accept(f.join());
+            return;
+        }
+        f.whenCompleteAsync((value, error) -> {
+            try {
+                if (error != null) {
+                    throw error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                }
+                next.accept(value);
+            } catch (ApiException refusal) {
+                answer(HttpResponses.error(refusal));
+            } catch (Throwable bug) {
+                log.warn("{} {}: failed", http.method(), Text.quote(http.uri()), bug);
+                HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
+                        "internal error: the gateway could not answer this request"));
+            }
+        }, ctx.executor());
     }
 
     /** Answers on this request's connection, keeping it open when the request allows. */

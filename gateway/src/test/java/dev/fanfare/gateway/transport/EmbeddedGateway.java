@@ -4,6 +4,7 @@ import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.LogEnds;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
@@ -65,7 +66,7 @@ final class EmbeddedGateway implements AutoCloseable {
         publisher = new LocalPublisher(hub);
         services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                counters, List.of(), StaticFiles.load("web"),
+                LogEnds.NONE, counters, List.of(), StaticFiles.load("web"),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));
         init.configure(a.channel.pipeline());

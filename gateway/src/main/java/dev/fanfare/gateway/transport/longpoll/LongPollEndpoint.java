@@ -28,13 +28,13 @@ public final class LongPollEndpoint {
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
         String cursorText = RequestParams.first(query, "cursor");
-        long[] from = params.cursor(cursorText);
+        long[] cursor = params.cursor(cursorText);
         int limit = PollEndpoint.limit(query);
         // A longer wish is capped, not refused: the client cannot know the server's maximum.
         var timeouts = services.config().longPoll();
         int seconds = Math.min(RequestParams.intParam(query, "timeout", (int) timeouts.defaultTimeout().toSeconds(),
                 0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
-        PollEndpoint.read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> {
+        r.then(services.logEnds().check(cursor), from -> PollEndpoint.read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> {
             if (!c.isEmpty() || !states.isEmpty() || !r.ctx().channel().isActive()) {
                 r.answer(PollEndpoint.answer(r.ctx(), c, states));
                 return;
@@ -48,6 +48,6 @@ public final class LongPollEndpoint {
                 poll.park(seconds * 1000L);
                 r.park(poll);
             }
-        });
+        }));
     }
 }

@@ -44,9 +44,10 @@ public final class PollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
-        long[] from = params.cursor(RequestParams.first(query, "cursor"));
+        long[] cursor = params.cursor(RequestParams.first(query, "cursor"));
         int limit = limit(query);
-        read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> r.answer(answer(r.ctx(), c, states)));
+        r.then(services.logEnds().check(cursor), from ->
+                read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> r.answer(answer(r.ctx(), c, states))));
     }
 
     /** The {@code limit} parameter of both polls: events per answer. */

@@ -46,9 +46,12 @@ public final class SseEndpoint {
         RequestParams params = services.params();
         List<ChannelName> channels = params.channels(query);
         String lastEventId = req.headers().get("Last-Event-ID");
-        long[] from = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
+        long[] cursor = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : RequestParams.first(query, "cursor"));
+        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from));
+    }
 
+    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)

@@ -83,7 +83,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (refusal != null) {
                 close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), refusal);
             } else if (!initialChannels.isEmpty()) {
-                shard.subscribe(sink, initialChannels, initialCursor);
+                afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from),
+                        forged -> close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), forged.getMessage()));
             }
         } else if (evt instanceof IdleStateEvent) {
             var ws = services.config().webSocket();
@@ -206,8 +207,31 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             throw new ApiException(ErrorCode.TOO_MANY_CHANNELS,
                     "channels: " + after + " on this connection (expected: at most " + max + ")");
         }
-        String position = shard.subscribe(sink, channels, from);
-        sendAck(id, position);
+        afterCheck(from, checked -> sendAck(id, shard.subscribe(sink, channels, checked)),
+                forged -> send(Replies.errorFrame(id, forged)));
+    }
+
+    /**
+     * Goes on with a cursor once the log's ends say it is not forged: at once when the node itself
+     * has read that far, else on this loop later (counted among the answers owed, for the drain).
+     */
+    private void afterCheck(long[] cursor, java.util.function.Consumer<long[]> then,
+                            java.util.function.Consumer<ApiException> refused) {
+        var check = services.logEnds().check(cursor).toCompletableFuture();
+        if (check.isDone() && !check.isCompletedExceptionally()) {
+            then.accept(check.join());
+            return;
+        }
+        answerLater(check, (checked, error) -> {
+            if (closing) {
+                return;
+            }
+            if (error == null) {
+                then.accept(checked);
+            } else {
+                refused.accept(refusal(error));
+            }
+        });
     }
 
     private void unsubscribe(JsonNode m, JsonNode id) {
