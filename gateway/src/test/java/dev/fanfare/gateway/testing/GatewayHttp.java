@@ -205,7 +205,8 @@ public final class GatewayHttp {
         return all.toByteArray();
     }
 
-    private static Answer parse(byte[] raw) {
+    /** The first answer in {@code raw}: status line, headers (first value each) and the body up to its Content-Length. */
+    public static Answer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.UTF_8);
         int headEnd = text.indexOf("\r\n\r\n");
         if (headEnd < 0) {

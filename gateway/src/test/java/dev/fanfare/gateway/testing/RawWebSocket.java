@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,6 +25,7 @@ public final class RawWebSocket implements AutoCloseable {
     public record Frame(int opcode, byte[] payload) {
         public static final int TEXT = 1;
         public static final int CLOSE = 8;
+        public static final int PING = 9;
 
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
@@ -95,6 +97,11 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one final, masked frame with these bytes as they are (valid or not). */
     public void sendFrame(int opcode, byte[] payload) {
+        sendBytes(frame(opcode, payload));
+    }
+
+    /** One final, masked frame of {@code opcode} holding {@code payload}, as a client sends it. */
+    public static byte[] frame(int opcode, byte[] payload) {
         ByteBuffer frame = ByteBuffer.allocate(payload.length + 14);
         frame.put((byte) (0x80 | opcode));
         if (payload.length < 126) {
@@ -110,8 +117,13 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.put((byte) (payload[i] ^ mask[i & 3]));
         }
+        return Arrays.copyOf(frame.array(), frame.position());
+    }
+
+    /** Writes these bytes (frames, or anything) in one write; blocks while the server does not read. */
+    public void sendBytes(byte[] bytes) {
         try {
-            out.write(frame.array(), 0, frame.position());
+            out.write(bytes);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

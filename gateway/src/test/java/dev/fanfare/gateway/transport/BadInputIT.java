@@ -1,38 +1,34 @@
 package dev.fanfare.gateway.transport;
 
-import dev.fanfare.gateway.core.Json;
 import static dev.fanfare.gateway.testing.Deliveries.PATIENCE;
+import static dev.fanfare.gateway.testing.Refusals.assertError;
+import static dev.fanfare.gateway.testing.Refusals.assertErrorMessage;
+import static dev.fanfare.gateway.testing.Refusals.assertNoStackTrace;
+import static dev.fanfare.gateway.testing.Refusals.closeCodes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fanfare.gateway.GatewayServer;
+import dev.fanfare.gateway.testing.Bystander;
 import dev.fanfare.gateway.testing.GatewayHttp;
-import dev.fanfare.gateway.testing.GatewayHttp.Answer;
-import dev.fanfare.gateway.testing.GatewayHttp.Published;
 import dev.fanfare.gateway.testing.RawWebSocket;
-import dev.fanfare.gateway.testing.SseClient;
-import dev.fanfare.gateway.testing.TestGateway;
+import dev.fanfare.gateway.testing.WatchedGateway;
 import dev.fanfare.gateway.testing.WsClient;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,71 +40,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(120)
 class BadInputIT {
 
-    private static final List<String> EVERY_STREAM = List.of("ticker/*", "claps/*", "likes/*", "demo/*");
-    private static final AtomicInteger canaryEvents = new AtomicInteger();
+    @RegisterExtension
+    static final WatchedGateway shared = new WatchedGateway();
 
     private static GatewayServer gateway;
     private static GatewayHttp http;
-    private static SseClient bystander;
-    private static int bystanderChecked;
+    private static Bystander bystander;
 
     private final List<WsClient> sockets = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        gateway = GatewayServer.start(TestGateway.config());
-        http = new GatewayHttp(gateway.port());
-        bystander = new SseClient(gateway.port());
-        bystander.start(EVERY_STREAM, http.liveCursor(EVERY_STREAM));
+        gateway = shared.gateway();
+        http = shared.http();
+        bystander = shared.bystander();
     }
 
-    @AfterAll
-    static void stop() {
-        if (bystander != null) {
-            bystander.stop();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
-
-    /** The bystander gets the next event, exactly: nothing the bad input produced, nothing lost. */
+    /** The sockets close before the shared gateway's bystander check. */
     @AfterEach
-    void othersAreUnaffected() {
+    void closeSockets() {
         sockets.forEach(WsClient::stop);
-        bystanderGetsExactly(http.publish("demo/canary", "{\"n\":" + canaryEvents.incrementAndGet() + "}"));
-    }
-
-    /** Waits until the bystander got {@code next}, and checks it got nothing else since the last check. */
-    private static void bystanderGetsExactly(Published next) {
-        await().atMost(PATIENCE).until(() -> bystander.events().stream().skip(bystanderChecked)
-                .anyMatch(e -> e.path("data").equals(next.data()) && e.path("channel").asText().equals(next.channel())));
-        List<JsonNode> events = bystander.events();
-        List<JsonNode> since = events.subList(bystanderChecked, events.size());
-        bystanderChecked = events.size();
-        assertEquals(1, since.size(), () -> "the bystander got more than the next event: " + since);
-        assertFalse(bystander.ended(), bystander::toString);
-        assertEquals(List.of(), bystander.errors());
-    }
-
-    /** A JSON error with exactly {@code error} and {@code message}, the expected code, and no stack trace. */
-    private static JsonNode assertError(Answer a, int status, String code) {
-        assertEquals(status, a.status(), a::body);
-        assertTrue(a.headers().getOrDefault("content-type", "").startsWith("application/json"), a.headers()::toString);
-        assertNoStackTrace(a.body());
-        JsonNode body = a.json();
-        Set<String> fields = new HashSet<>();
-        body.fieldNames().forEachRemaining(fields::add);
-        assertEquals(Set.of("error", "message"), fields, a::body);
-        assertEquals(code, body.get("error").asText(), a::body);
-        assertFalse(body.get("message").asText().isBlank(), a::body);
-        return body;
-    }
-
-    private static void assertNoStackTrace(String text) {
-        for (String trace : List.of("Exception", "\tat ", "at io.netty.", "at dev.fanfare.", "at java.")) {
-            assertFalse(text.contains(trace), () -> "looks like a stack trace: " + text);
-        }
     }
 
     private static String channels(int n) {
@@ -238,27 +189,12 @@ class BadInputIT {
     /** Waits for the next error message and checks its code, its id echo and that it carries no stack trace. */
     private static JsonNode awaitErrorMessage(WsClient ws, int index, String code, String id) {
         await().atMost(PATIENCE).until(() -> ws.messages().size() > index);
-        JsonNode m = ws.messages().get(index);
-        assertEquals("error", m.path("type").asText(), m::toString);
-        assertEquals(code, m.path("code").asText(), m::toString);
-        assertEquals(id, m.path("id").asText(null), m::toString);
-        assertFalse(m.path("message").asText().isBlank(), m::toString);
-        assertNoStackTrace(m.toString());
-        return m;
+        return assertErrorMessage(ws.messages().get(index), code, id);
     }
 
     /** The socket still works: it subscribes and receives an event. */
     private static void assertUsable(WsClient ws) {
-        String channel = "likes/usable-" + canaryEvents.incrementAndGet();
-        ObjectNode subscribe = Json.MAPPER.createObjectNode().put("type", "subscribe");
-        subscribe.putArray("channels").add(channel);
-        subscribe.put("cursor", http.liveCursor(List.of(channel)));
-        assertEquals("ack", ws.request(subscribe).path("type").asText());
-        Published p = http.publish(channel, "{\"n\":" + canaryEvents.incrementAndGet() + "}");
-        await().atMost(PATIENCE).until(() -> !ws.events().isEmpty());
-        assertEquals(List.of(p.data()), ws.events().stream().map(e -> e.get("data")).toList());
-        bystanderGetsExactly(p); // it hears every stream
-
+        bystander.assertUsable(ws);
     }
 
     @Test
@@ -356,24 +292,6 @@ class BadInputIT {
 
             assertEquals(List.of(1007), closeCodes(ws));
         }
-    }
-
-    /**
-     * Reads to the end of the connection and returns the codes of the close frames the server sent.
-     * After the first, the client half-closes, as a client does once the closing handshake is done.
-     */
-    private static List<Integer> closeCodes(RawWebSocket ws) {
-        List<Integer> codes = new ArrayList<>();
-        for (RawWebSocket.Frame f; (f = ws.readFrame()) != null; ) {
-            if (f.opcode() == RawWebSocket.Frame.CLOSE) {
-                codes.add(f.closeCode());
-                assertNoStackTrace(f.text());
-                if (codes.size() == 1) {
-                    ws.shutdownOutput();
-                }
-            }
-        }
-        return codes;
     }
 
     @Test
