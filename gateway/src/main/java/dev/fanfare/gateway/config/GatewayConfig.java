@@ -104,7 +104,6 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public Kafka withPartitions(int v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, v, createTopics, warmupRecords, maxIngestLag); }
         public Kafka withCreateTopics(boolean v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, v, warmupRecords, maxIngestLag); }
         public Kafka withWarmupRecords(int v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, createTopics, v, maxIngestLag); }
-        public Kafka withMaxIngestLag(long v) { return new Kafka(bootstrap, dataDir, streams, topicPrefix, partitions, createTopics, warmupRecords, v); }
     }
 
     /**
@@ -130,10 +129,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
             require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
         }
 
-        public Http withMaxInitialLineBytes(int v) { return new Http(v, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
-        public Http withMaxHeaderBytes(int v) { return new Http(maxInitialLineBytes, v, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
         public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
-        public Http withMaxChannelsPerRequest(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, v, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
         public Http withWaterMarks(int low, int high) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, high, low, requestTimeout, idleTimeout); }
         public Http withTimeouts(Duration request, Duration idle) { return new Http(maxInitialLineBytes, maxHeaderBytes, maxBodyBytes, maxChannelsPerRequest, highWaterMark, lowWaterMark, request, idle); }
     }
@@ -151,7 +147,6 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                     "<= max (" + max + ")");
         }
 
-        public LongPoll withTimeouts(Duration defaultTimeout, Duration max) { return new LongPoll(defaultTimeout, max); }
     }
 
     /** @param heartbeat a comment goes out when nothing else did for this long */
@@ -177,8 +172,6 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                     idleTimeout, ">= pingInterval (" + pingInterval + ") > 0");
         }
 
-        public WebSocket withTimeouts(Duration ping, Duration idle) { return new WebSocket(ping, idle, maxChannelsPerConnection); }
-        public WebSocket withMaxChannelsPerConnection(int v) { return new WebSocket(pingInterval, idleTimeout, v); }
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
@@ -201,14 +194,6 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
 
     public GatewayConfig withLongPoll(LongPoll v) {
         return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, counters, demoFeed);
-    }
-
-    public GatewayConfig withSse(Sse v) {
-        return new GatewayConfig(server, kafka, http, longPoll, v, webSocket, rings, counters, demoFeed);
-    }
-
-    public GatewayConfig withWebSocket(UnaryOperator<WebSocket> change) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, change.apply(webSocket), rings, counters, demoFeed);
     }
 
     public GatewayConfig withRings(RingLimits v) {
