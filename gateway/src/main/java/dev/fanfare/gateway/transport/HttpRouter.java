@@ -61,18 +61,30 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 return;
             }
             route(ctx, req);
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
+            fail(ctx, req, keepAlive, e);
+        } finally {
+            req.release();
+        }
+    }
+
+    /**
+     * Answers a request that failed: a refusal ({@link ApiException}) with its status and JSON
+     * reason, logged as a count; anything else as a bug: one WARN line with the cause, and a 500
+     * with a JSON reason, after which the connection closes.
+     */
+    static void fail(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, Throwable failure) {
+        if (failure instanceof ApiException e) {
             refusals.refused(e.code().code(), ctx.channel().remoteAddress() + " " + req.method() + " "
                     + Text.quote(req.uri()) + ": " + e.code().status() + " " + e.getMessage());
             HttpResponses.send(ctx, keepAlive, HttpResponses.error(e));
-        } catch (RuntimeException bug) {
-            log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()), bug);
-            if (ctx.channel().isActive()) {
-                HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
-                        "internal error: the gateway could not answer this request"));
-            }
-        } finally {
-            req.release();
+            return;
+        }
+        log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()),
+                failure);
+        if (ctx.channel().isActive()) {
+            HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
+                    "internal error: the gateway could not answer this request"));
         }
     }
 

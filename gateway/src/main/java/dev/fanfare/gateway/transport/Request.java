@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One routed HTTP request as an endpoint sees it: the connection, the aggregated request, its
@@ -25,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * for, and bad percent-encoding in them is a 400 with a reason.
  */
 public final class Request {
-
-    private static final Logger log = LoggerFactory.getLogger(Request.class);
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest http;
@@ -95,16 +91,13 @@ public final class Request {
         f.whenCompleteAsync((value, error) -> {
             try {
                 if (error != null) {
-                    throw error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
+                    ApiException refusal = ApiException.of(error);
+                    HttpRouter.fail(ctx, http, keepAlive, refusal != null ? refusal : error);
+                } else {
+                    next.accept(value);
                 }
-                next.accept(value);
-            } catch (ApiException refusal) {
-                answer(HttpResponses.error(refusal));
-            } catch (Throwable bug) {
-                log.warn("{} {}: failed", http.method(), Text.quote(http.uri()), bug);
-                HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
-                        "internal error: the gateway could not answer this request"));
+            } catch (RuntimeException e) {
+                HttpRouter.fail(ctx, http, keepAlive, e);
             }
         }, ctx.executor());
     }
