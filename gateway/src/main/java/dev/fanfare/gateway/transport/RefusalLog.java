@@ -56,7 +56,7 @@ public final class RefusalLog {
         return c == null ? 0 : c.total.get();
     }
 
-    private void report() {
+    void report() {
         byReason.forEach((reason, c) -> {
             long n = c.unreported.getAndSet(0);
             if (n > 0) {

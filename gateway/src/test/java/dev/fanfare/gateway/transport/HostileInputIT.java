@@ -345,6 +345,19 @@ class HostileInputIT {
     }
 
     @Test
+    void aClientThatSendsItsWholeOversizeBodyBeforeReadingGetsThe413AndACleanEnd() throws Exception {
+        byte[] body = ascii("{\"pad\":\"" + "x".repeat(600_000) + "\"}");
+        byte[] head = ascii("POST /publish/demo/big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n");
+        try (RawHttp c = RawHttp.connect(shared.gateway().port())) {
+            // As Python's http.client and many SDKs do: the whole body first, then read.
+            c.writeInBackground(concat(head, body)).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertError(c.read(), 413, "too_large");
+            assertEquals(RawHttp.Ending.EOF, c.awaitEnd(PATIENCE), "the connection ends with a FIN, not a reset");
+        }
+    }
+
+    @Test
     void anExpectationOtherThanContinueIs417WithAReason() {
         String before = shared.http().liveCursor(List.of("demo/expect"));
         String request = "POST /publish/demo/expect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
