@@ -1,6 +1,8 @@
 package dev.fanfare.gateway.core;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /** One part of a node that {@code /health} reports on. */
 public interface HealthCheck {
@@ -22,4 +24,24 @@ public interface HealthCheck {
 
     /** The status now; never blocks the caller (an event loop) and never fails: a failure is a down status. */
     CompletionStage<Status> check();
+
+    /** A check whose status is known locally, at once (no round trip). */
+    static HealthCheck of(String name, boolean critical, Supplier<Status> now) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean critical() {
+                return critical;
+            }
+
+            @Override
+            public CompletionStage<Status> check() {
+                return CompletableFuture.completedFuture(now.get());
+            }
+        };
+    }
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -94,24 +93,11 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
      * no publish after that, nothing says it would still fail).
      */
     public HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "publish";
-            }
-
-            @Override
-            public boolean critical() {
-                return true;
-            }
-
-            @Override
-            public CompletionStage<Status> check() {
-                String why = lastFailure;
-                boolean recent = why != null && System.nanoTime() - lastFailureNanos < FAILURE_MEMORY_NANOS;
-                return CompletableFuture.completedFuture(recent ? Status.down("the latest publish failed: " + why) : Status.UP);
-            }
-        };
+        return HealthCheck.of("publish", true, () -> {
+            String why = lastFailure;
+            boolean recent = why != null && System.nanoTime() - lastFailureNanos < FAILURE_MEMORY_NANOS;
+            return recent ? HealthCheck.Status.down("the latest publish failed: " + why) : HealthCheck.Status.UP;
+        });
     }
 
     @Override

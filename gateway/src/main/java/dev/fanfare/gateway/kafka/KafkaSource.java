@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -217,29 +215,16 @@ public final class KafkaSource implements AutoCloseable {
      * when a partition is more than {@code maxLag} records behind its end.
      */
     public HealthCheck health() {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return "ingest";
+        return HealthCheck.of("ingest", true, () -> {
+            String why = down;
+            if (why == null && closed) {
+                why = "stopped";
             }
-
-            @Override
-            public boolean critical() {
-                return true;
+            if (why == null && lag > maxLag) {
+                why = "behind by " + lag + " records on " + laggiest + " (expected: at most " + maxLag + ")";
             }
-
-            @Override
-            public CompletionStage<Status> check() {
-                String why = down;
-                if (why == null && closed) {
-                    why = "stopped";
-                }
-                if (why == null && lag > maxLag) {
-                    why = "behind by " + lag + " records on " + laggiest + " (expected: at most " + maxLag + ")";
-                }
-                return CompletableFuture.completedFuture(why == null ? Status.UP : Status.down(why));
-            }
-        };
+            return why == null ? HealthCheck.Status.UP : HealthCheck.Status.down(why);
+        });
     }
 
     @Override
