@@ -16,6 +16,9 @@ public enum DisconnectReason {
     NO_PONG("no_pong", CloseCodes.GOING_AWAY, true, "no pong: the connection looks dead"),
     /** The subscription asked for in the URL is not valid: reconnecting the same way fails again. */
     BAD_SUBSCRIPTION("bad_subscription", CloseCodes.POLICY_VIOLATION, false, "the subscription is not valid"),
+    /** The client kept sending (pings) while not reading what it was sent. */
+    FLOODING("flooding", CloseCodes.POLICY_VIOLATION, true,
+            "too many pings while not reading: read the connection, then reconnect with your last cursor"),
     /** A fault on our side while writing to this client; the others are unaffected. */
     INTERNAL_ERROR("internal_error", CloseCodes.INTERNAL_ERROR, true,
             "internal error; reconnect with your last cursor");

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport.ws;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.transport.CounterRequests;
@@ -90,12 +91,16 @@ public final class WebSocketEndpoint {
      *       frame and closes a moment later; Netty's would close at once;</li>
      *   <li>a ping is answered only while the connection is writable; while it is not, only the
      *       latest ping is remembered and answered once it is (RFC 6455 section 5.5.3 allows it),
-     *       so a client that pings and never reads cannot queue pongs without bound;</li>
+     *       so a client that pings and never reads cannot queue pongs without bound; one that goes
+     *       on pinging is closed ({@link DisconnectReason#FLOODING});</li>
      *   <li>a close frame is left to the session, which checks its code.</li>
      * </ul>
      */
     private static final class ProtocolHandler extends WebSocketServerProtocolHandler {
+        /** Pings that replaced an owed one, while the client did not read, before it counts as a flood. */
+        static final int MAX_UNANSWERED_PINGS = 1000;
         private ByteBuf owedPong;
+        private int unanswered;
 
         ProtocolHandler(WebSocketServerProtocolConfig config) {
             super(config);
@@ -112,11 +117,15 @@ public final class WebSocketEndpoint {
 
         private void pong(ChannelHandlerContext ctx, ByteBuf payload) {
             if (ctx.channel().isWritable()) {
+                unanswered = 0;
                 ctx.writeAndFlush(new PongWebSocketFrame(payload.retain()), ctx.voidPromise());
                 return;
             }
             if (owedPong != null) {
                 owedPong.release();
+                if (++unanswered == MAX_UNANSWERED_PINGS) {
+                    ctx.fireUserEventTriggered(DisconnectReason.FLOODING);
+                }
             }
             owedPong = payload.retain();
         }

@@ -94,6 +94,14 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             } else {
                 ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
             }
+        } else if (evt == DisconnectReason.FLOODING) {
+            // It does not read: a grace period to read the close frame would only let it flood longer.
+            if (!closing) {
+                closing = true;
+                shard.remove(sink);
+                ctx.writeAndFlush(closeFrame(DisconnectReason.FLOODING.closeCode(), DisconnectReason.FLOODING.message()));
+                ctx.close();
+            }
         } else if (evt == Shutdown.INSTANCE) {
             // Acks still owed (publishes, claps) go out first: the client must learn what was done.
             draining = true;
