@@ -138,7 +138,7 @@ public final class KafkaSource implements AutoCloseable {
                 down = "stopped by " + e + "; restarting";
                 log.error("Kafka source failed; it starts again in {} ms at the hub's positions", backoff, e);
             }
-            consumer.close(Duration.ofSeconds(1));
+            closeConsumer();
             if (closed || !pause(backoff)) {
                 return;
             }
@@ -199,6 +199,19 @@ public final class KafkaSource implements AutoCloseable {
         }
         lag = most;
         laggiest = at;
+    }
+
+    // Closing is asked for by interrupting this thread: the interrupt must not fail the close.
+    private void closeConsumer() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            consumer.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.debug("Kafka consumer close: {}", e.toString());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean pause(long millis) {
