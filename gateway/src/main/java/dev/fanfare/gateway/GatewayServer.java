@@ -5,6 +5,9 @@ import dev.fanfare.feed.DemoFeedConfig;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
 import dev.fanfare.gateway.core.CachedHealthCheck;
+import dev.fanfare.gateway.core.Disconnects;
+import dev.fanfare.gateway.core.Timers;
+import dev.fanfare.gateway.metrics.GatewayMetrics;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.counters.Counters;
@@ -70,6 +73,8 @@ public final class GatewayServer implements AutoCloseable {
 
     private final GatewayConfig config;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Disconnects disconnects = new Disconnects();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
@@ -126,11 +131,25 @@ public final class GatewayServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io.factory());
         closeInReverse.add(this::stopLoopsThenHub);
         hub = new FanoutHub(layout, config.rings(), source.start(), workers, new TotalsSnapshots(counters.service()),
-                PooledByteBufAllocator.DEFAULT);
+                config.delivery(), metrics, Timers::of, PooledByteBufAllocator.DEFAULT);
         // The source stops before the loops (it may be waiting for one), the loops before the rings go.
         closeInReverse.add(source);
+        metrics.bind(hub);
+        metrics.bindIngest(layout, new GatewayMetrics.PartitionFigures() {
+            @Override
+            public long lag(int global) {
+                return source.lag(global);
+            }
 
-        publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000);
+            @Override
+            public long newestTimestamp(int global) {
+                return source.newestTimestamp(global);
+            }
+        });
+        metrics.gauge("fanfare.counter.worker.lag", "actions this node's counter worker has not applied yet",
+                counters::workerLag);
+
+        publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000, metrics);
         closeInReverse.add(publisher);
         ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
@@ -145,10 +164,11 @@ public final class GatewayServer implements AutoCloseable {
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(),
                 List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
-                connections);
+                connections, disconnects, metrics, blocking);
 
         ConnectionLimiter limiter = new ConnectionLimiter(
                 ConnectionLimiter.limitFor(config.server().maxConnections(), kafka.embedded()));
+        metrics.bindConnections(limiter::open, disconnects);
         log.info("taking at most {} client connections", limiter.limit());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -223,6 +243,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** This node's metrics. */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     public KafkaEventPublisher publisher() {

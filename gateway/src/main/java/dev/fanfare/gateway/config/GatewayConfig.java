@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.config;
 
+import dev.fanfare.gateway.core.DeliveryPolicy;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.counters.CountersConfig;
 import java.nio.file.Path;
@@ -19,14 +20,16 @@ import java.util.function.UnaryOperator;
  * @param sse       Server-Sent Events
  * @param webSocket WebSocket
  * @param rings     memory for recent events
+ * @param delivery  what happens to subscribers that cannot keep up, by stream (lossless or conflate)
  * @param counters  claps and likes (its topic prefix and partitions follow {@code kafka}'s at start)
  * @param demoFeed  run the demo feed in-process
  */
 public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll longPoll, Sse sse, WebSocket webSocket,
-                            RingLimits rings, CountersConfig counters, boolean demoFeed) {
+                            RingLimits rings, DeliveryPolicy delivery, CountersConfig counters, boolean demoFeed) {
 
     public static final GatewayConfig DEFAULTS = new GatewayConfig(Server.DEFAULTS, Kafka.DEFAULTS, Http.DEFAULTS,
-            LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, CountersConfig.defaults(), true);
+            LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, DeliveryPolicy.DEFAULT,
+            CountersConfig.defaults(), true);
 
     public GatewayConfig {
         require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
@@ -181,31 +184,35 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     }
 
     public GatewayConfig withServer(UnaryOperator<Server> change) {
-        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
     }
 
     public GatewayConfig withKafka(UnaryOperator<Kafka> change) {
-        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
     }
 
     public GatewayConfig withHttp(UnaryOperator<Http> change) {
-        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
     }
 
     public GatewayConfig withLongPoll(LongPoll v) {
-        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, delivery, counters, demoFeed);
     }
 
     public GatewayConfig withRings(RingLimits v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, delivery, counters, demoFeed);
+    }
+
+    public GatewayConfig withDelivery(DeliveryPolicy v) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, v, counters, demoFeed);
     }
 
     public GatewayConfig withCounters(UnaryOperator<CountersConfig> change) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, change.apply(counters), demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, change.apply(counters), demoFeed);
     }
 
     public GatewayConfig withDemoFeed(boolean v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, v);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, counters, v);
     }
 
     /** Shorthands for what tests and launchers change most. */

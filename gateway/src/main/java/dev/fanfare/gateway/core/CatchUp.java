@@ -30,16 +30,6 @@ public record CatchUp(List<Item> items, List<ChannelName> gaps, String gapCursor
         return items.isEmpty() && gaps.isEmpty();
     }
 
-    /** Writes the page to a subscriber (gap notice first), without beginning or ending a batch. */
-    void writeTo(Subscriber s) {
-        if (gap()) {
-            s.writeGap(gaps, gapCursor);
-        }
-        for (Item i : items) {
-            s.write(i.event(), i.cursor(), i.snapshot());
-        }
-    }
-
     @Override
     public void close() {
         found.forEach(RingStore.Found::release);

@@ -25,6 +25,7 @@ public final class Envelopes {
     private static final byte[] TS = ascii("\",\"ts\":");
     private static final byte[] DATA = ascii(",\"data\":");
     private static final byte[] SNAPSHOT_END = ascii(",\"snapshot\":true}");
+    private static final byte[] CONFLATED = ascii(",\"conflated\":");
     private static final byte[] SSE_ID = ascii("id: ");
     private static final byte[] SSE_DATA = ascii("\ndata: ");
     private static final byte[] SSE_END = ascii("\n\n");
@@ -35,6 +36,15 @@ public final class Envelopes {
     /** Writes one event in the given format into a new buffer from {@code alloc}; the caller owns it. */
     public static ByteBuf encode(ByteBufAllocator alloc, Format format, String channel, String cursor, long ts,
                                  byte[] data, boolean snapshot) {
+        return encode(alloc, format, channel, cursor, ts, data, snapshot, 0);
+    }
+
+    /**
+     * As {@link #encode(ByteBufAllocator, Format, String, String, long, byte[], boolean)}, marking
+     * how many earlier events of the channel this one replaced ({@code "conflated":N}, when N > 0).
+     */
+    public static ByteBuf encode(ByteBufAllocator alloc, Format format, String channel, String cursor, long ts,
+                                 byte[] data, boolean snapshot, long conflated) {
         ByteBuf b = alloc.directBuffer(maxSize(channel, cursor, data.length));
         if (format == Format.WS) {
             b.writerIndex(WS_HEADER_ROOM);
@@ -48,6 +58,9 @@ public final class Envelopes {
         b.writeBytes(CURSOR).writeCharSequence(cursor, StandardCharsets.US_ASCII);
         b.writeBytes(TS).writeCharSequence(Long.toString(ts), StandardCharsets.US_ASCII);
         b.writeBytes(DATA).writeBytes(data);
+        if (conflated > 0) {
+            b.writeBytes(CONFLATED).writeCharSequence(Long.toString(conflated), StandardCharsets.US_ASCII);
+        }
         if (snapshot) {
             b.writeBytes(SNAPSHOT_END);
         } else {
@@ -63,8 +76,8 @@ public final class Envelopes {
     }
 
     private static final int WS_HEADER_ROOM = 10;
-    /** Everything but the channel, the cursor (twice in SSE) and the data: literals, ts, frame header. */
-    private static final int FIXED = 96 + WS_HEADER_ROOM;
+    /** Everything but the channel, the cursor (twice in SSE) and the data: literals, ts, marks, frame header. */
+    private static final int FIXED = 96 + 34 + WS_HEADER_ROOM;
 
     /** The most bytes an encoding of this event takes, in any format. */
     static int maxSize(String channel, String cursor, int dataLength) {

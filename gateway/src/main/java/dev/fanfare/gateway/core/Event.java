@@ -147,10 +147,16 @@ public final class Event extends AbstractReferenceCounted {
      * {@code cursor} is null and it is no snapshot, else a fresh encoding. Owned by the caller.
      */
     public ByteBuf encode(ByteBufAllocator alloc, Envelopes.Format format, String cursor, boolean snapshot) {
-        if (cursor == null && !snapshot) {
+        return encode(alloc, format, cursor, snapshot, 0);
+    }
+
+    /** As {@link #encode(ByteBufAllocator, Envelopes.Format, String, boolean)}, marked as replacing {@code conflated} earlier events. */
+    public ByteBuf encode(ByteBufAllocator alloc, Envelopes.Format format, String cursor, boolean snapshot, long conflated) {
+        if (cursor == null && !snapshot && conflated == 0) {
             return shared(format);
         }
-        return Envelopes.encode(alloc, format, channelText, cursor != null ? cursor : this.cursor, timestamp, data, snapshot);
+        return Envelopes.encode(alloc, format, channelText, cursor != null ? cursor : this.cursor, timestamp, data,
+                snapshot, conflated);
     }
 
     /** Bytes this event may hold, for the ring's memory budget (fixed for the event's life). */
@@ -166,6 +172,12 @@ public final class Event extends AbstractReferenceCounted {
                 b.release();
             }
         }
+    }
+
+    @Override
+    public Event retain() {
+        super.retain();
+        return this;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     private final Cursors cursors;
     private final RingStore rings;
     private final CatchUpReader reader;
+    private final Latencies latencies;
     private final ByteBufAllocator alloc;
     private final Shard[] shards;
     private final Semaphore[] queued;
@@ -55,23 +57,34 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     private final Runnable notUtf8 = repaired::incrementAndGet;
     private final AtomicLong ingested = new AtomicLong();
 
+    /** A hub with the default delivery policy and no latency samples, on event loops. */
+    public FanoutHub(StreamLayout layout, RingLimits limits, long[] start, Iterable<? extends Executor> loops,
+                     SnapshotSource snapshots, ByteBufAllocator alloc) {
+        this(layout, limits, start, loops, snapshots, DeliveryPolicy.DEFAULT, Latencies.NONE, Timers::of, alloc);
+    }
+
     /**
      * @param start     per global partition, the offset the source starts reading at
      * @param loops     the event loops subscribers live on; one shard each
      * @param snapshots answers snapshots the rings cannot ({@link SnapshotSource#NONE} for none)
+     * @param policy    what happens to subscribers that cannot keep up, by stream
+     * @param latencies where sampled delivery latencies go
+     * @param timers    each loop's clock and scheduler
      */
     public FanoutHub(StreamLayout layout, RingLimits limits, long[] start, Iterable<? extends Executor> loops,
-                     SnapshotSource snapshots, ByteBufAllocator alloc) {
+                     SnapshotSource snapshots, DeliveryPolicy policy, Latencies latencies,
+                     Function<Executor, Timers> timers, ByteBufAllocator alloc) {
         this.layout = layout;
         this.cursors = new Cursors(layout);
         this.rings = new RingStore(layout, limits, start);
         this.reader = new CatchUpReader(rings, cursors, snapshots, alloc);
+        this.latencies = latencies;
         this.alloc = alloc;
         this.live = start.clone();
         this.liveView = start.clone();
         List<Shard> list = new ArrayList<>();
         for (Executor loop : loops) {
-            Shard s = new Shard(loop, reader, cursors, start);
+            Shard s = new Shard(loop, timers.apply(loop), reader, cursors, policy, latencies, start);
             list.add(s);
             byLoop.put(loop, s);
         }
@@ -93,6 +106,21 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     /** Reads catch-ups and snapshots from this hub's rings. */
     public CatchUpReader reader() {
         return reader;
+    }
+
+    /** Where sampled delivery latencies go. */
+    public Latencies latencies() {
+        return latencies;
+    }
+
+    /** Every shard, one per loop. */
+    public List<Shard> shards() {
+        return List.of(shards);
+    }
+
+    /** The store of recent events (for its figures). */
+    public RingStore rings() {
+        return rings;
     }
 
     /** The shard of an event loop. */

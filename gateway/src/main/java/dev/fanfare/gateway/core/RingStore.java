@@ -54,6 +54,7 @@ public final class RingStore {
     private Event newest;
     private int events;
     private long bytes;
+    private long evictions;
     private int rings;
 
     /** @param start per global partition, the offset the node starts reading at: older is unknown to it */
@@ -120,6 +121,7 @@ public final class RingStore {
 
     private void evict(KeyRing ring, Event e) {
         assert e != null && !e.evicted;
+        evictions++;
         unlink(e);
         long next = e.offset() + 1;
         ring.floor = Math.max(ring.floor, next);
@@ -243,6 +245,21 @@ public final class RingStore {
                 out.add(e);
             }
         }
+    }
+
+    /** Events held now (all channels). */
+    public synchronized int events() {
+        return events;
+    }
+
+    /** Bytes held now, as the budget counts them. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Events let go of to stay within the bounds, since start. */
+    public synchronized long evictions() {
+        return evictions;
     }
 
     /** Releases every event; the store is empty afterwards. */

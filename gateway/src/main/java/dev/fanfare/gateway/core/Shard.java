@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,18 @@ import org.slf4j.LoggerFactory;
  * ({@link #resume}); meanwhile the subscriber gets no live events, which later pages read from the
  * rings, so its order and cursors stay exact.
  *
+ * <p>Events held back: a subscriber that cannot keep up gets, on conflating streams (see
+ * {@link DeliveryPolicy}), only the latest event of each channel once it drains; a subscription
+ * with a maximum rate gets at most that many events per second per channel, the latest winning
+ * and the last always sent. A held event goes out marked with how many it replaced, with a cursor
+ * that never goes back.
+ *
  * <p>Delivery is exception-safe per subscriber: one that throws is disconnected with
  * {@link DisconnectReason#INTERNAL_ERROR}, the others get their events.
+ *
+ * <p>Latency is sampled, not measured per write: for each batch, the first subscriber of each
+ * style that gets it reports when its bytes reached the socket ({@link Latencies}), one
+ * allocation per batch and style, none per write.
  */
 public final class Shard {
 
@@ -36,11 +48,20 @@ public final class Shard {
 
     private static final int IDLE = 0;
     private static final int IN_BATCH = 1;
-    private static final int SKIPPING = 2;
+    private static final int BEHIND = 2;
+
+    /** The latest event of one channel held back for a subscriber, and how many it replaced. */
+    private static final class Held {
+        Event event;
+        long skipped;
+        /** When it may go ({@link Timers#nanoTime}); 0: as soon as the subscriber can take it. */
+        long due;
+    }
 
     /** The shard's bookkeeping about one subscriber; the subscriber itself only writes. */
     private static final class Registration {
         final Subscriber subscriber;
+        final Style style;
         final Set<ChannelName> channels = new LinkedHashSet<>();
         /** The positions this subscriber is past the node on, while the node catches up; else null. */
         long[] ahead;
@@ -50,9 +71,24 @@ public final class Shard {
         Backlog backlog;
         /** True while {@link #drain} runs for it: a flush inside it may report the connection writable. */
         boolean draining;
+        /** Its buffer was full at a batch's start: events of conflating streams are held meanwhile. */
+        boolean behind;
+        /** The positions after the last event written to it live, for held events' cursors. */
+        long[] position;
+        /** The Kafka timestamp of the last event written to it in this batch, for the latency sample. */
+        long lastTimestamp;
+        /** By concrete channel, in the order their latest events were dispatched; null while empty. */
+        LinkedHashMap<String, Held> held;
+        /** Minimum time between two events of one channel, by concrete channel and by stream (wildcards). */
+        Map<String, Long> exactIntervals;
+        long[] streamIntervals;
+        Map<String, Long> lastSent;
+        boolean flushScheduled;
+        long flushAt;
 
         Registration(Subscriber subscriber) {
             this.subscriber = subscriber;
+            this.style = subscriber.style();
         }
     }
 
@@ -67,23 +103,36 @@ public final class Shard {
     }
 
     private final Executor loop;
+    private final Timers timers;
     private final CatchUpReader reader;
     private final Cursors cursors;
     private final StreamLayout layout;
+    private final boolean[] conflating;
+    private final int maxHeld;
+    private final Latencies latencies;
+    private final DeliveryStats stats = new DeliveryStats();
     private final Map<Subscriber, Registration> registrations = new IdentityHashMap<>();
     private final Map<String, List<Registration>> byChannel = new HashMap<>();
     private final List<List<Registration>> byStream = new ArrayList<>();
     private final List<Registration> touched = new ArrayList<>();
     private final List<Runnable> deferred = new ArrayList<>();
+    private final boolean[] sampled = new boolean[Style.values().length];
+    /** Registrations by style; written on this loop, read by the metrics. */
+    private final int[] byStyle = new int[Style.values().length];
     private boolean delivering;
     private Delivered delivered;
     private int subscribers;
 
-    Shard(Executor loop, CatchUpReader reader, Cursors cursors, long[] start) {
+    Shard(Executor loop, Timers timers, CatchUpReader reader, Cursors cursors, DeliveryPolicy policy,
+          Latencies latencies, long[] start) {
         this.loop = loop;
+        this.timers = timers;
         this.reader = reader;
         this.cursors = cursors;
         this.layout = cursors.layout();
+        this.conflating = policy.conflating(layout);
+        this.maxHeld = policy.maxHeldPerSubscriber();
+        this.latencies = latencies;
         this.delivered = new Delivered(-1, start.clone());
         for (int i = 0; i < layout.streams().size(); i++) {
             byStream.add(new ArrayList<>());
@@ -97,6 +146,11 @@ public final class Shard {
     /** Live subscribers on this shard. */
     public int subscribers() {
         return subscribers;
+    }
+
+    /** What this shard delivered, by style (written by its loop; read by the metrics). */
+    public DeliveryStats stats() {
+        return stats;
     }
 
     /** How far this shard has delivered: the bound for a read that must not overlap live batches. */
@@ -119,13 +173,15 @@ public final class Shard {
             }
             Event last = batch.get(batch.size() - 1);
             delivered = new Delivered(last.seq(), last.vector());
+            java.util.Arrays.fill(sampled, false);
             for (int i = 0; i < touched.size(); i++) {
                 Registration r = touched.get(i);
                 boolean write = r.batchState == IN_BATCH;
                 r.batchState = IDLE;
                 if (write && !r.closed) {
                     try {
-                        r.subscriber.endBatch();
+                        r.subscriber.endBatch(sample(r));
+                        stats.flushed(r.style);
                     } catch (RuntimeException fault) {
                         failed(r, fault);
                     }
@@ -141,6 +197,17 @@ public final class Shard {
         }
     }
 
+    /** The first subscriber of its style in this batch reports when its bytes reached the socket. */
+    private Runnable sample(Registration r) {
+        if (sampled[r.style.ordinal()]) {
+            return null;
+        }
+        sampled[r.style.ordinal()] = true;
+        long ts = r.lastTimestamp;
+        Style style = r.style;
+        return () -> latencies.record(style, System.currentTimeMillis() - ts);
+    }
+
     private void offer(List<Registration> regs, Event e) {
         for (int i = 0, n = regs.size(); i < n; i++) {
             Registration r = regs.get(i);
@@ -150,34 +217,209 @@ public final class Shard {
             try {
                 if (r.batchState == IDLE) {
                     touched.add(r);
-                    r.batchState = r.subscriber.beginBatch() ? IN_BATCH : SKIPPING;
-                    if (r.batchState == SKIPPING) {
+                    boolean writable = r.subscriber.beginBatch();
+                    r.batchState = writable ? IN_BATCH : BEHIND;
+                    if (writable && r.behind) {
+                        r.behind = false;
+                        writeHeld(r, true);
+                    }
+                }
+                if (r.batchState == BEHIND) {
+                    if (conflating[e.stream()] && hold(r, e, 0)) {
+                        r.behind = true;
+                    } else {
                         disconnect(r, DisconnectReason.SLOW_CONSUMER);
                     }
+                    continue;
                 }
                 if (r.batchState != IN_BATCH) {
                     continue;
                 }
-                if (r.ahead == null) {
-                    r.subscriber.write(e, null, false);
-                } else {
-                    writeAhead(r, e);
+                long interval = interval(r, e);
+                if (interval > 0) {
+                    long now = timers.nanoTime();
+                    Long last = r.lastSent.get(e.channelText());
+                    if (last != null && now - last < interval) {
+                        if (!hold(r, e, last + interval)) {
+                            disconnect(r, DisconnectReason.SLOW_CONSUMER);
+                        } else {
+                            scheduleFlush(r, last + interval);
+                        }
+                        continue;
+                    }
+                    r.lastSent.put(e.channelText(), now);
                 }
+                long skipped = 0;
+                Held h = r.held == null ? null : r.held.remove(e.channelText());
+                if (h != null) {
+                    skipped = h.skipped + 1;
+                    h.event.release();
+                }
+                writeLive(r, e, skipped);
             } catch (RuntimeException fault) {
                 failed(r, fault);
             }
         }
     }
 
+    private void writeLive(Registration r, Event e, long skipped) {
+        if (r.ahead != null) {
+            writeAhead(r, e, skipped);
+            return;
+        }
+        count(r, r.subscriber.write(e, null, false, skipped), skipped);
+        r.position = e.vector();
+        r.lastTimestamp = e.timestamp();
+    }
+
     /** A subscriber that resumed from a node further along than this one: skip what it has seen. */
-    private void writeAhead(Registration r, Event e) {
+    private void writeAhead(Registration r, Event e, long skipped) {
         if (e.offset() < r.ahead[e.global()]) {
             return;
         }
         long[] merged = r.ahead.clone();
         Cursors.maxInto(merged, e.vector());
-        r.subscriber.write(e, cursors.encode(merged), false);
+        count(r, r.subscriber.write(e, cursors.encode(merged), false, skipped), skipped);
         r.ahead = Cursors.covers(e.vector(), merged) ? null : merged;
+        r.position = merged;
+        r.lastTimestamp = e.timestamp();
+    }
+
+    private void count(Registration r, int bytes, long skipped) {
+        stats.delivered(r.style, bytes);
+        if (skipped > 0) {
+            stats.conflated(r.style, skipped);
+        }
+    }
+
+    /**
+     * Keeps {@code e} as its channel's latest for {@code r}, replacing (and counting) an earlier one.
+     *
+     * @return false when {@code r} holds as many channels as it may: it cannot be kept
+     */
+    private boolean hold(Registration r, Event e, long due) {
+        if (r.held == null) {
+            r.held = new LinkedHashMap<>();
+        }
+        // Removed and put back: the map keeps the order in which the latest events were dispatched.
+        Held h = r.held.remove(e.channelText());
+        if (h == null) {
+            if (r.held.size() >= maxHeld) {
+                return false;
+            }
+            h = new Held();
+        } else {
+            h.skipped++;
+            h.event.release();
+        }
+        h.event = e.retain();
+        h.due = Math.max(h.due, due);
+        r.held.put(e.channelText(), h);
+        return true;
+    }
+
+    /** The minimum time between two events of {@code e}'s channel for {@code r}; 0: no limit. */
+    private static long interval(Registration r, Event e) {
+        if (r.streamIntervals == null) {
+            return 0;
+        }
+        long wild = r.streamIntervals[e.stream()];
+        if (wild > 0) {
+            return wild;
+        }
+        Long exact = r.exactIntervals.get(e.channelText());
+        return exact == null ? 0 : exact;
+    }
+
+    private void scheduleFlush(Registration r, long at) {
+        if (r.flushScheduled && r.flushAt <= at) {
+            return;
+        }
+        r.flushScheduled = true;
+        r.flushAt = at;
+        timers.schedule(() -> {
+            if (r.flushAt == at) {
+                r.flushScheduled = false;
+            }
+            flushHeld(r);
+        }, Math.max(0, at - timers.nanoTime()));
+    }
+
+    /** Writes the held events that are due, if the subscriber can take them now; else waits for {@link #resume}. */
+    private void flushHeld(Registration r) {
+        if (r.closed || r.held == null || r.held.isEmpty() || r.backlog != null) {
+            return;
+        }
+        if (delivering) {
+            deferred.add(() -> flushHeld(r));
+            return;
+        }
+        try {
+            if (!r.subscriber.beginBatch()) {
+                r.behind = true;
+                return;
+            }
+            r.behind = false;
+            if (writeHeld(r, false)) {
+                r.subscriber.endBatch(null);
+                stats.flushed(r.style);
+            }
+        } catch (RuntimeException fault) {
+            failed(r, fault);
+        }
+    }
+
+    /**
+     * Writes held events in dispatch order: all when {@code all}, else those due. Each carries a
+     * cursor that never goes back. Schedules the next due one.
+     *
+     * @return true when something was written
+     */
+    private boolean writeHeld(Registration r, boolean all) {
+        if (r.held == null || r.held.isEmpty()) {
+            return false;
+        }
+        long now = timers.nanoTime();
+        long nextDue = Long.MAX_VALUE;
+        boolean wrote = false;
+        for (Iterator<Held> it = r.held.values().iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (!all && h.due > now) {
+                nextDue = Math.min(nextDue, h.due);
+                continue;
+            }
+            it.remove();
+            Event e = h.event;
+            try {
+                long[] at = e.vector();
+                String cursor = null;
+                if (r.position != null && !Cursors.covers(at, r.position)) {
+                    at = r.position.clone();
+                    Cursors.maxInto(at, e.vector());
+                    cursor = cursors.encode(at);
+                }
+                count(r, r.subscriber.write(e, cursor, false, h.skipped), h.skipped);
+                r.position = at;
+                r.lastTimestamp = e.timestamp();
+                if (r.lastSent != null && interval(r, e) > 0) {
+                    r.lastSent.put(e.channelText(), now);
+                }
+                wrote = true;
+            } finally {
+                e.release();
+            }
+        }
+        if (nextDue != Long.MAX_VALUE) {
+            scheduleFlush(r, nextDue);
+        }
+        return wrote;
+    }
+
+    private void releaseHeld(Registration r) {
+        if (r.held != null) {
+            r.held.values().forEach(h -> h.event.release());
+            r.held.clear();
+        }
     }
 
     private void failed(Registration r, RuntimeException fault) {
@@ -197,17 +439,24 @@ public final class Shard {
         }
     }
 
+    /** As {@link #subscribe(Subscriber, Collection, long[], int)} with no rate limit. */
+    public String subscribe(Subscriber s, Collection<ChannelName> channels, long[] from) {
+        return subscribe(s, channels, from, 0);
+    }
+
     /**
      * Registers {@code s} for {@code channels} and writes its catch-up: snapshots when {@code from}
      * is null, else every retained event after {@code from} (with a gap notice if it is too old),
      * page by page. Channels already covered by a wildcard of {@code s} are skipped; a new wildcard
      * replaces the subscriber's channels of that stream.
      *
+     * @param maxRate at most this many live events per second per channel of these channels (the
+     *                latest winning, the last always sent); 0: no limit
      * @return the position {@code s} is at afterwards (or, while its catch-up is still being
-     *         written, the position it will reach once it is)
+     *         written, the position it has reached)
      */
-    public String subscribe(Subscriber s, Collection<ChannelName> channels, long[] from) {
-        Registration r = registrations.computeIfAbsent(s, Registration::new);
+    public String subscribe(Subscriber s, Collection<ChannelName> channels, long[] from, int maxRate) {
+        Registration r = registrations.computeIfAbsent(s, this::newRegistration);
         boolean had = !r.channels.isEmpty();
         Set<ChannelName> asked = new LinkedHashSet<>(channels);
         List<ChannelName> added = new ArrayList<>();
@@ -221,6 +470,7 @@ public final class Shard {
             }
             added.add(c);
         }
+        limitRate(r, added, maxRate);
         long[] base = current(r);
         List<ChannelName> established = List.copyOf(r.channels);
         added.forEach(c -> register(r, c));
@@ -228,6 +478,11 @@ public final class Shard {
             return subscribeToSnapshots(r, added, had ? base : delivered.vector());
         }
         if (r.backlog == null) {
+            // What it holds goes first: a resume's pages would otherwise overtake it.
+            if (r.held != null && !r.held.isEmpty() && r.subscriber.beginBatch() && writeHeld(r, true)) {
+                r.subscriber.endBatch(null);
+            }
+            base = current(r);
             long[] position = from.clone();
             if (had) {
                 Cursors.maxInto(position, base);
@@ -245,6 +500,31 @@ public final class Shard {
         }
         drain(r);
         return cursors.encode(current(r));
+    }
+
+    private Registration newRegistration(Subscriber s) {
+        Registration r = new Registration(s);
+        byStyle[r.style.ordinal()]++;
+        return r;
+    }
+
+    private void limitRate(Registration r, List<ChannelName> added, int maxRate) {
+        if (maxRate <= 0 || added.isEmpty()) {
+            return;
+        }
+        long interval = 1_000_000_000L / maxRate;
+        if (r.streamIntervals == null) {
+            r.streamIntervals = new long[layout.streams().size()];
+            r.exactIntervals = new HashMap<>();
+            r.lastSent = new HashMap<>();
+        }
+        for (ChannelName c : added) {
+            if (c.isWildcard()) {
+                r.streamIntervals[layout.require(c).index()] = interval;
+            } else {
+                r.exactIntervals.put(c.toString(), interval);
+            }
+        }
     }
 
     private String subscribeToSnapshots(Registration r, List<ChannelName> added, long[] position) {
@@ -307,8 +587,22 @@ public final class Shard {
     /** Writes one catch-up page as its own batch; false when the subscriber failed and is gone. */
     private boolean write(Registration r, CatchUp c) {
         try {
-            c.writeTo(r.subscriber);
-            r.subscriber.endBatch();
+            if (c.gap()) {
+                r.subscriber.writeGap(c.gaps(), c.gapCursor());
+                stats.gap(r.style);
+            }
+            for (CatchUp.Item i : c.items()) {
+                stats.delivered(r.style, r.subscriber.write(i.event(), i.cursor(), i.snapshot(), 0));
+                if (i.snapshot()) {
+                    stats.snapshot(r.style);
+                }
+            }
+            if (!c.items().isEmpty() && !c.items().get(0).snapshot()) {
+                stats.caughtUp(r.style);
+            }
+            r.position = c.position();
+            r.subscriber.endBatch(null);
+            stats.flushed(r.style);
             return !r.closed;
         } catch (RuntimeException fault) {
             failed(r, fault);
@@ -317,18 +611,20 @@ public final class Shard {
     }
 
     /**
-     * Goes on with a subscriber's catch-up: its connection is writable again. A no-op when it
-     * has none in progress.
+     * Goes on with a subscriber's catch-up, or writes what it holds back: its connection is
+     * writable again. A no-op when it has neither.
      */
     public void resume(Subscriber s) {
         Registration r = registrations.get(s);
-        if (r == null || r.backlog == null || r.draining) {
+        if (r == null || r.draining) {
             return;
         }
         if (delivering) {
             deferred.add(() -> resume(s));
-        } else {
+        } else if (r.backlog != null) {
             drain(r);
+        } else if (r.held != null && !r.held.isEmpty()) {
+            flushHeld(r);
         }
     }
 
@@ -337,10 +633,11 @@ public final class Shard {
             if (!r.closed) {
                 for (Event e : states) {
                     if (r.channels.contains(e.channel()) && !reader.hasEvent(e.channel(), delivered)) {
-                        r.subscriber.write(e, e.cursor(), true);
+                        stats.delivered(r.style, r.subscriber.write(e, e.cursor(), true, 0));
+                        stats.snapshot(r.style);
                     }
                 }
-                r.subscriber.endBatch();
+                r.subscriber.endBatch(null);
             }
         } catch (RuntimeException fault) {
             failed(r, fault);
@@ -368,6 +665,11 @@ public final class Shard {
         return r == null ? Set.of() : Set.copyOf(r.channels);
     }
 
+    /** Registered subscribers of {@code style} on this shard (long polls included while parked); any thread. */
+    public int subscribers(Style style) {
+        return byStyle[style.ordinal()];
+    }
+
     /** Removes {@code s} from these channels. */
     public void unsubscribe(Subscriber s, Collection<ChannelName> channels) {
         Registration r = registrations.get(s);
@@ -388,10 +690,31 @@ public final class Shard {
                 if (r.backlog != null) {
                     r.backlog.ranges.removeIf(range -> range.drop(c));
                 }
+                dropHeld(r, c);
             }
         }
         if (had && r.channels.isEmpty()) {
             subscribers--;
+        }
+    }
+
+    /** Held events and rate limits of a channel that is unsubscribed go with it. */
+    private void dropHeld(Registration r, ChannelName c) {
+        if (r.held != null) {
+            r.held.values().removeIf(h -> {
+                boolean gone = c.isWildcard() ? h.event.channel().stream().equals(c.stream()) : h.event.channel().equals(c);
+                if (gone) {
+                    h.event.release();
+                }
+                return gone;
+            });
+        }
+        if (r.streamIntervals != null) {
+            if (c.isWildcard()) {
+                r.streamIntervals[layout.require(c).index()] = 0;
+            } else {
+                r.exactIntervals.remove(c.toString());
+            }
         }
     }
 
@@ -404,6 +727,8 @@ public final class Shard {
         unsubscribe(r, r.channels);
         r.closed = true;
         r.backlog = null;
+        releaseHeld(r);
+        byStyle[r.style.ordinal()]--;
     }
 
     private void register(Registration r, ChannelName c) {

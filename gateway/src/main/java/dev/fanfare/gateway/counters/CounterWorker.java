@@ -70,6 +70,7 @@ public final class CounterWorker implements AutoCloseable {
     private final TopicMeta actionsTopic;
     private final List<String> totalsTopics;
     private final KafkaConsumer<String, byte[]> consumer;
+    private volatile long lag;
     private final KafkaProducer<String, byte[]> totalsProducer;
     private final TotalsCoalescer coalescer;
     private final Thread thread;
@@ -169,10 +170,25 @@ public final class CounterWorker implements AutoCloseable {
         checkStoredOffsets();
         positionNewPartitions();
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofNanos(pollNanos()));
+        measureLag();
         applyAll(records);
         republishUnpublished();
         publish(coalescer.takeDue(System.nanoTime()));
         commitApplied(false);
+    }
+
+    // From the consumer's last fetch, no request of its own.
+    private void measureLag() {
+        long sum = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            sum += consumer.currentLag(tp).orElse(0);
+        }
+        lag = sum;
+    }
+
+    /** Actions this worker's partitions hold that it has not read yet, as of its last fetch (for the metrics). */
+    public long lag() {
+        return lag;
     }
 
     private void shutDown() {

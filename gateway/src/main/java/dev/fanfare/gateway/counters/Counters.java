@@ -91,6 +91,11 @@ public final class Counters implements AutoCloseable {
         return service;
     }
 
+    /** Actions not yet applied by this node's worker (its partitions, as of its last fetch). */
+    public long workerLag() {
+        return worker.lag();
+    }
+
     /** Whether the store answers, asked at most once a second. */
     public HealthCheck health() {
         return health;

@@ -5,6 +5,9 @@ import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.HealthCheck;
+import dev.fanfare.gateway.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.StreamLayout;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +40,19 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     private final FanoutHub hub;
     private final Function<String, String> topicOf;
     private final ThreadPoolExecutor sender;
+    private final Timer latency;
+    private final Counter accepted;
+    private final Counter unavailable;
     /** Why the latest publish failed, while no publish has succeeded since; else null. */
     private volatile String lastFailure;
     private volatile long lastFailureNanos;
 
-    public KafkaEventPublisher(String bootstrapServers, FanoutHub hub, Function<String, String> topicOf, int maxQueued) {
+    public KafkaEventPublisher(String bootstrapServers, FanoutHub hub, Function<String, String> topicOf, int maxQueued,
+                               GatewayMetrics metrics) {
         this.hub = hub;
+        this.latency = metrics.publishLatency();
+        this.accepted = metrics.publish("accepted");
+        this.unavailable = metrics.publish(ErrorCode.UNAVAILABLE.code());
         this.topicOf = topicOf;
         this.producer = new KafkaProducer<>(Producers.reliable(bootstrapServers, "fanfare-publisher", Duration.ofSeconds(10)),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -56,6 +66,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
     @Override
     public CompletableFuture<String> publish(ChannelName channel, byte[] json) {
         CompletableFuture<String> result = new CompletableFuture<>();
+        long started = System.nanoTime();
         StreamLayout.Stream stream = hub.layout().require(channel);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topicOf.apply(channel.stream()),
                 channel.key().getBytes(StandardCharsets.UTF_8), json);
@@ -67,6 +78,8 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                             notAcknowledged(channel, error, result);
                         } else {
                             lastFailure = null;
+                            latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                            accepted.increment();
                             result.complete(hub.cursorAfter(stream.global(meta.partition()), meta.offset()));
                         }
                     });
@@ -75,12 +88,14 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                 }
             });
         } catch (RejectedExecutionException e) {
+            unavailable.increment();
             result.completeExceptionally(new ApiException(ErrorCode.UNAVAILABLE, "publish: queue full (expected: retry later)"));
         }
         return result;
     }
 
     private void notAcknowledged(ChannelName channel, Throwable error, CompletableFuture<String> result) {
+        unavailable.increment();
         lastFailure = error.toString();
         lastFailureNanos = System.nanoTime();
         log.warn("publish to {} failed: {}", channel, error.toString());

@@ -54,6 +54,9 @@ public final class KafkaSource implements AutoCloseable {
     private volatile String down;
     private volatile long lag;
     private volatile TopicPartition laggiest;
+    /** By global partition: records behind the log's end, and the newest record's timestamp (for the metrics). */
+    private final java.util.concurrent.atomic.AtomicLongArray lagByPartition;
+    private final java.util.concurrent.atomic.AtomicLongArray newestTimestamp;
     private Thread thread;
 
     /**
@@ -72,6 +75,8 @@ public final class KafkaSource implements AutoCloseable {
             }
         }
         this.start = new long[layout.totalPartitions()];
+        this.lagByPartition = new java.util.concurrent.atomic.AtomicLongArray(layout.totalPartitions());
+        this.newestTimestamp = new java.util.concurrent.atomic.AtomicLongArray(layout.totalPartitions());
         KafkaConsumer<byte[], byte[]> c = consumers.get();
         try {
             c.assign(partitions);
@@ -163,8 +168,12 @@ public final class KafkaSource implements AutoCloseable {
             }
             List<FanoutHub.Incoming> batch = new ArrayList<>(records.count());
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                batch.add(new FanoutHub.Incoming(streamOfTopic.get(r.topic()), r.partition(), r.offset(),
-                        r.timestamp(), r.key(), r.value()));
+                int stream = streamOfTopic.get(r.topic());
+                batch.add(new FanoutHub.Incoming(stream, r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
+                int g = layout.streams().get(stream).global(r.partition());
+                if (r.timestamp() > newestTimestamp.get(g)) {
+                    newestTimestamp.set(g, r.timestamp());
+                }
             }
             hub.ingest(batch);
             down = null; // reading again: a failure before is over
@@ -192,6 +201,9 @@ public final class KafkaSource implements AutoCloseable {
         TopicPartition at = null;
         for (TopicPartition tp : partitions) {
             OptionalLong l = c.currentLag(tp);
+            if (l.isPresent()) {
+                lagByPartition.set(global(tp), l.getAsLong());
+            }
             if (l.isPresent() && l.getAsLong() > most) {
                 most = l.getAsLong();
                 at = tp;
@@ -221,6 +233,16 @@ public final class KafkaSource implements AutoCloseable {
         } catch (InterruptedException e) {
             return false;
         }
+    }
+
+    /** Records the node is behind the end of global partition {@code g}, as of its last fetch. */
+    public long lag(int g) {
+        return lagByPartition.get(g);
+    }
+
+    /** The timestamp of the newest record read from global partition {@code g} (0: none yet). */
+    public long newestTimestamp(int g) {
+        return newestTimestamp.get(g);
     }
 
     /**

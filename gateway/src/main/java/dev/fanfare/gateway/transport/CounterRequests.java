@@ -8,6 +8,7 @@ import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.counters.CounterInputs;
+import dev.fanfare.gateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,14 +37,16 @@ public final class CounterRequests {
     }
 
     private final CounterApi counters;
+    private final GatewayMetrics metrics;
 
-    public CounterRequests(CounterApi counters) {
+    public CounterRequests(CounterApi counters, GatewayMetrics metrics) {
         this.counters = counters;
+        this.metrics = metrics;
     }
 
     /** {@code POST /claps/<post>}: {@code postSegment} is the path after {@code /claps/}, still percent-encoded. */
     public CompletionStage<Reply> clap(String postSegment, byte[] body) {
-        return http(() -> {
+        return http("clap", () -> {
             String post = decodePost(postSegment);
             JsonNode request = parseBody(body, true);
             return counters.clap(post, textOrNull(request, "user"), count(request));
@@ -52,7 +55,7 @@ public final class CounterRequests {
 
     /** {@code PUT} ({@code like}) or {@code DELETE /likes/<post>}. */
     public CompletionStage<Reply> like(String postSegment, byte[] body, boolean like) {
-        return http(() -> {
+        return http(like ? "like" : "unlike", () -> {
             String post = decodePost(postSegment);
             String user = textOrNull(parseBody(body, false), "user");
             return like ? counters.like(post, user) : counters.unlike(post, user);
@@ -63,16 +66,24 @@ public final class CounterRequests {
         CompletionStage<CounterAck> start();
     }
 
-    private CompletionStage<Reply> http(Action request) {
+    private CompletionStage<Reply> http(String name, Action request) {
         CompletionStage<CounterAck> action;
         try {
             action = request.start();
         } catch (ApiException rejection) {
-            return CompletableFuture.completedFuture(errorReply(rejection));
+            return CompletableFuture.completedFuture(errorReply(name, rejection));
         }
-        return action.handle((ack, failure) -> failure == null
-                ? new Reply(202, ack.toJson())
-                : errorReply(rejection(failure)));
+        return action.handle((ack, failure) -> {
+            if (failure != null) {
+                return errorReply(name, rejection(failure));
+            }
+            counted(name, "accepted");
+            return new Reply(202, ack.toJson());
+        });
+    }
+
+    private void counted(String action, String outcome) {
+        metrics.counterAction(action, outcome).increment();
     }
 
     /**
@@ -95,11 +106,18 @@ public final class CounterRequests {
                 default -> throw ApiException.badParameter("type", CounterInputs.quote(type), "clap, like or unlike");
             };
         } catch (ApiException rejection) {
+            counted(actionName(message), rejection.code().code());
             return CompletableFuture.completedFuture(Replies.errorFrame(id, rejection));
         }
-        return action.handle((ack, failure) -> failure != null
-                ? Replies.errorFrame(id, rejection(failure))
-                : Replies.ackFrame(id).setAll(ack.toJson()));
+        return action.handle((ack, failure) -> {
+            if (failure != null) {
+                ApiException rejection = rejection(failure);
+                counted(actionName(message), rejection.code().code());
+                return Replies.errorFrame(id, rejection);
+            }
+            counted(actionName(message), "accepted");
+            return Replies.ackFrame(id).setAll(ack.toJson());
+        });
     }
 
     /** {@code "like"}: true when absent, else a boolean. */
@@ -176,7 +194,20 @@ public final class CounterRequests {
         return new ApiException(ErrorCode.INTERNAL, "internal error");
     }
 
-    private static Reply errorReply(ApiException rejection) {
+    private Reply errorReply(String action, ApiException rejection) {
+        counted(action, rejection.code().code());
         return new Reply(rejection.code().status(), Replies.error(rejection));
+    }
+
+    /** The action a WebSocket message names, as a metric tag (one of a few known words). */
+    private static String actionName(JsonNode message) {
+        String type = message.path("type").asText("");
+        if (type.equals("like") && !message.path("like").asBoolean(true)) {
+            return "unlike";
+        }
+        return switch (type) {
+            case "clap", "like", "unlike" -> type;
+            default -> "other";
+        };
     }
 }

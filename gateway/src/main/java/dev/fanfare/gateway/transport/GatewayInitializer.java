@@ -28,13 +28,14 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     /** Every path, its methods and its endpoint. */
     static Routes routes(GatewayServices services) {
-        CounterEndpoint counters = new CounterEndpoint(new CounterRequests(services.counters()));
+        CounterEndpoint counters = new CounterEndpoint(new CounterRequests(services.counters(), services.metrics()));
         return Routes.builder()
                 .get("/poll", new PollEndpoint(services)::handle)
                 .get("/longpoll", new LongPollEndpoint(services)::handle)
                 .get("/sse", new SseEndpoint(services)::handle)
                 .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services)::handle)
                 .get(HttpRouter.HEALTH, new HealthEndpoint(services)::handle)
+                .get(MetricsEndpoint.PATH, new MetricsEndpoint(services.metrics(), services.blocking())::handle)
                 .post(PublishEndpoint.PREFIX, new PublishEndpoint(services)::handle)
                 .post(CounterEndpoint.CLAPS, counters::clap)
                 .route(CounterEndpoint.LIKES, true, "PUT to like, DELETE to unlike",

@@ -2,17 +2,22 @@ package dev.fanfare.gateway.transport;
 
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.Disconnects;
 import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.core.LogEnds;
+import dev.fanfare.gateway.metrics.GatewayMetrics;
 import io.netty.channel.group.ChannelGroup;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * What the endpoints share, as seams: configuration, the hub, the publisher, the log's ends
  * (to refuse forged cursors), the counters, the
- * health checks, the static files, and the group of open connections (for a graceful shutdown).
+ * health checks, the static files, the group of open connections (for a graceful shutdown), and
+ * the count of disconnects by reason, the metrics, and a bounded executor for work that must not
+ * run on an event loop.
  */
 public record GatewayServices(
         GatewayConfig config,
@@ -23,7 +28,10 @@ public record GatewayServices(
         CounterApi counters,
         List<HealthCheck> health,
         StaticFiles staticFiles,
-        ChannelGroup connections) {
+        ChannelGroup connections,
+        Disconnects disconnects,
+        GatewayMetrics metrics,
+        Executor blocking) {
 
     public GatewayServices {
         health = List.copyOf(health);

@@ -53,14 +53,25 @@ public final class HttpResponses {
      * status does not call for closing it; else closes after it, lingering ({@link LingeringClose}).
      */
     public static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        send(ctx, keepAlive, response, null);
+    }
+
+    /** As {@link #send(ChannelHandlerContext, boolean, FullHttpResponse)}; {@code written} (if not null) runs once it is on the socket. */
+    public static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response, Runnable written) {
         int status = response.status().code();
         boolean keep = keepAlive && ctx.channel().isActive() && status < 500
                 && status != 413 && status != 414 && status != 417 && status != 431;
         HttpUtil.setKeepAlive(response, keep);
-        if (keep) {
+        if (keep && written == null) {
             ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(LingeringClose.AFTER_WRITE);
+            return;
+        }
+        var future = ctx.writeAndFlush(response);
+        if (written != null) {
+            future.addListener(f -> written.run());
+        }
+        if (!keep) {
+            future.addListener(LingeringClose.AFTER_WRITE);
         }
     }
 }

@@ -45,7 +45,7 @@ class FanoutHubTest {
     void aLoopThatFallsBehindMakesTheSourceWaitInsteadOfQueueingWithoutBound() throws Exception {
         StalledLoop loop = new StalledLoop();
         FanoutHub hub = new FanoutHub(LAYOUT, RingLimits.DEFAULT, new long[1], List.of(loop), SnapshotSource.NONE,
-                UnpooledByteBufAllocator.DEFAULT);
+                DeliveryPolicy.DEFAULT, Latencies.NONE, l -> new HubFixture.ManualTimers(), UnpooledByteBufAllocator.DEFAULT);
         AtomicInteger ingested = new AtomicInteger();
         Thread source = new Thread(() -> {
             try {
@@ -80,7 +80,7 @@ class FanoutHubTest {
     void aRecordThatCannotBeReadIsSkippedAndCountedAndTheRestOfTheBatchGoesOn() throws Exception {
         StalledLoop loop = new StalledLoop();
         FanoutHub hub = new FanoutHub(LAYOUT, RingLimits.DEFAULT, new long[1], List.of(loop), SnapshotSource.NONE,
-                UnpooledByteBufAllocator.DEFAULT);
+                DeliveryPolicy.DEFAULT, Latencies.NONE, l -> new HubFixture.ManualTimers(), UnpooledByteBufAllocator.DEFAULT);
         try {
             hub.ingest(List.of(
                     new FanoutHub.Incoming(0, 0, 0, 1, "bad key".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8)),

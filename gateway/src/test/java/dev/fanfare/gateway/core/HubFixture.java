@@ -24,10 +24,51 @@ final class HubFixture implements AutoCloseable {
     }
 
     HubFixture(RingLimits limits, UUID tickerId) {
+        this(limits, tickerId, DeliveryPolicy.DEFAULT);
+    }
+
+    HubFixture(RingLimits limits, UUID tickerId, DeliveryPolicy policy) {
         layout = StreamLayout.of(List.of("ticker", "claps"), List.of("t.ticker", "t.claps"),
                 List.of(tickerId, CLAPS_ID), List.of(2, 2));
-        hub = new FanoutHub(layout, limits, new long[4], List.of(loop), SnapshotSource.NONE, UnpooledByteBufAllocator.DEFAULT);
+        hub = new FanoutHub(layout, limits, new long[4], List.of(loop), SnapshotSource.NONE, policy, latencies,
+                l -> timers, UnpooledByteBufAllocator.DEFAULT);
     }
+
+    /** A clock the test moves, and the tasks due by it. */
+    static final class ManualTimers implements Timers {
+        long now = 1_000_000_000L;
+        private final List<long[]> dueAt = new ArrayList<>();
+        private final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            dueAt.add(new long[] {now + delayNanos});
+            tasks.add(task);
+        }
+
+        /** Moves the clock on and runs what fell due, in order. */
+        void advance(long nanos) {
+            now += nanos;
+            for (int i = 0; i < tasks.size(); i++) {
+                if (dueAt.get(i)[0] <= now) {
+                    Runnable t = tasks.remove(i);
+                    dueAt.remove(i);
+                    i = -1;
+                    t.run();
+                }
+            }
+        }
+    }
+
+    /** Latency samples taken, by style. */
+    final List<String> samples = new ArrayList<>();
+    final Latencies latencies = (style, millis) -> samples.add(style.label());
+    final ManualTimers timers = new ManualTimers();
 
     Shard shard() {
         return hub.shard(loop);
@@ -63,16 +104,23 @@ final class HubFixture implements AutoCloseable {
         int flushes;
 
         @Override
+        public Style style() {
+            return Style.SSE;
+        }
+
+        @Override
         public boolean beginBatch() {
             return acceptBatches;
         }
 
         @Override
-        public void write(Event e, String cursor, boolean snapshot) {
-            ByteBuf b = e.shared(Envelopes.Format.JSON);
+        public int write(Event e, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(UnpooledByteBufAllocator.DEFAULT, Envelopes.Format.JSON, cursor, snapshot, conflated);
             try {
-                data.add((snapshot ? "snapshot " : "") + e.channelText() + " " + new String(e.data(), StandardCharsets.UTF_8));
+                data.add((snapshot ? "snapshot " : "") + e.channelText() + " " + new String(e.data(), StandardCharsets.UTF_8)
+                        + (conflated > 0 ? " (" + conflated + " conflated)" : ""));
                 cursors.add(cursor != null ? cursor : e.cursor());
+                return b.readableBytes();
             } finally {
                 b.release();
             }
@@ -85,8 +133,11 @@ final class HubFixture implements AutoCloseable {
         }
 
         @Override
-        public void endBatch() {
+        public void endBatch(Runnable written) {
             flushes++;
+            if (written != null) {
+                written.run();
+            }
         }
 
         @Override

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ShardTest {
 
+    private static final DeliveryPolicy LOSSLESS = new DeliveryPolicy(java.util.Set.of(), 1024);
+
     private static List<ChannelName> channels(String... names) {
         return java.util.Arrays.stream(names).map(ChannelName::parse).toList();
     }
@@ -144,7 +146,7 @@ class ShardTest {
 
     @Test
     void slowSubscriberThatDeclinesABatchIsSkippedWithoutHarmingOthers() {
-        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT, HubFixture.TICKER_ID, LOSSLESS)) {
             var slow = new HubFixture.Recorder();
             var fine = new HubFixture.Recorder();
             f.shard().subscribe(slow, channels("ticker/A"), null);
@@ -238,14 +240,14 @@ class ShardTest {
         try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
             var broken = new HubFixture.Recorder() {
                 @Override
-                public void write(Event e, String cursor, boolean snapshot) {
+                public int write(Event e, String cursor, boolean snapshot, long conflated) {
                     throw new IllegalStateException("boom");
                 }
             };
             var endsBadly = new HubFixture.Recorder() {
                 @Override
-                public void endBatch() {
-                    super.endBatch();
+                public void endBatch(Runnable written) {
+                    super.endBatch(written);
                     if (!data.isEmpty()) {
                         throw new IllegalStateException("boom at flush");
                     }
@@ -265,6 +267,82 @@ class ShardTest {
             assertEquals(List.of(DisconnectReason.INTERNAL_ERROR), endsBadly.disconnects);
             assertEquals(List.of("ticker/A 1"), endsBadly.data, "nothing more after its failure");
             assertEquals(1, f.shard().subscribers());
+        }
+    }
+
+    @Test
+    void aSlowSubscriberOfAConflatingStreamGetsOnlyTheLatestOfEachChannelMarkedOnceItDrains() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var slow = new HubFixture.Recorder();
+            f.shard().subscribe(slow, channels("ticker/*"), null);
+            f.publish("ticker/A", "1");
+            slow.acceptBatches = false;
+            f.publish("ticker/A", "2");
+            f.publish("ticker/A", "3");
+            f.publish("ticker/B", "1");
+            assertEquals(List.of("ticker/A 1"), slow.data, "nothing while its buffer is full");
+            assertTrue(slow.disconnects.isEmpty(), "never disconnected for being slow");
+
+            slow.acceptBatches = true;
+            f.shard().resume(slow);
+            assertEquals(List.of("ticker/A 1", "ticker/A 3 (1 conflated)", "ticker/B 1"), slow.data);
+            long[] last = f.hub.cursors().decode(slow.lastCursor());
+            assertTrue(Cursors.covers(last, f.hub.live()), "its cursor is the node's live position");
+            f.publish("ticker/A", "4");
+            assertEquals("ticker/A 4", slow.data.get(slow.data.size() - 1), "live again");
+            assertEquals(1, f.shard().stats().conflated(Style.SSE));
+            f.shard().remove(slow);
+        }
+    }
+
+    @Test
+    void aSlowSubscriberWithALosslessChannelIsDisconnectedWhenItsEventComesAndReleasesWhatItHeld() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var slow = new HubFixture.Recorder();
+            f.shard().subscribe(slow, channels("ticker/A", "claps/p"), null);
+            slow.acceptBatches = false;
+            f.publish("ticker/A", "1");
+            assertTrue(slow.disconnects.isEmpty(), "a ticker event is held");
+            f.publish("claps/p", "1");
+            assertEquals(List.of(DisconnectReason.SLOW_CONSUMER), slow.disconnects, "a lossless event cannot be held");
+            assertEquals(List.of(), slow.data);
+        }
+    }
+
+    @Test
+    void maxRateLetsOneEventPerIntervalThroughAndAlwaysTheLastOne() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/*"), null, 2); // one per 500 ms per channel
+            f.publish("ticker/A", "1");
+            f.publish("ticker/A", "2");
+            f.publish("ticker/A", "3");
+            f.publish("ticker/B", "1");
+            assertEquals(List.of("ticker/A 1", "ticker/B 1"), s.data, "A's later events wait; B has its own interval");
+            f.timers.advance(499_000_000L);
+            assertEquals(2, s.data.size());
+            f.timers.advance(1_000_000L);
+            assertEquals(List.of("ticker/A 1", "ticker/B 1", "ticker/A 3 (1 conflated)"), s.data, "the last one, marked");
+            f.timers.advance(600_000_000L);
+            f.publish("ticker/A", "4");
+            assertEquals("ticker/A 4", s.data.get(s.data.size() - 1), "an event after the interval goes at once");
+            long[] last = f.hub.cursors().decode(s.lastCursor());
+            assertTrue(Cursors.covers(last, f.hub.live()));
+            f.shard().remove(s);
+        }
+    }
+
+    @Test
+    void latencyIsSampledOncePerBatchAndStyle() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var a = new HubFixture.Recorder();
+            var b = new HubFixture.Recorder();
+            f.shard().subscribe(a, channels("ticker/A"), null);
+            f.shard().subscribe(b, channels("ticker/A"), null);
+            f.publish("ticker/A", "1");
+            f.publish("ticker/A", "2");
+            assertEquals(List.of("sse", "sse"), f.samples, "one sample per batch, not per subscriber");
+            assertEquals(4, f.shard().stats().deliveries(Style.SSE));
         }
     }
 }

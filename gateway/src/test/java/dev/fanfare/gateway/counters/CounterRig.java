@@ -49,7 +49,7 @@ public final class CounterRig implements AutoCloseable {
         this.executor = Counters.newRequestExecutor(config);
         this.producer = Counters.newActionsProducer(TestKafka.bootstrapServers(), config);
         this.service = new CounterService(store, producer, config.actionsTopic(), config.clapCap(), executor);
-        this.requests = new CounterRequests(service);
+        this.requests = new CounterRequests(service, new dev.fanfare.gateway.metrics.GatewayMetrics());
     }
 
     /** A rig on fresh topics, counting in {@code redis} (null: in memory), with the default cap. */

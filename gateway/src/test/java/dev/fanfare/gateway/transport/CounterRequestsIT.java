@@ -37,7 +37,7 @@ class CounterRequestsIT {
     void startRig() {
         rig = CounterRig.start(null, 1);
         gateway = new EmbeddedGateway(dev.fanfare.gateway.config.GatewayConfig.defaults(), rig.service);
-        requests = new CounterRequests(rig.service);
+        requests = new CounterRequests(rig.service, new dev.fanfare.gateway.metrics.GatewayMetrics());
     }
 
     @AfterEach

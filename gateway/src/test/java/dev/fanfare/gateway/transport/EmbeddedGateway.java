@@ -3,7 +3,9 @@ package dev.fanfare.gateway.transport;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.CounterApi;
+import dev.fanfare.gateway.core.Disconnects;
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.metrics.GatewayMetrics;
 import dev.fanfare.gateway.core.LogEnds;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.core.SnapshotSource;
@@ -67,7 +69,7 @@ final class EmbeddedGateway implements AutoCloseable {
         services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 LogEnds.NONE, counters, List.of(), StaticFiles.load("web"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new Disconnects(), new GatewayMetrics(), Runnable::run);
         GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());

@@ -5,6 +5,7 @@ import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.transport.HttpResponses;
 import dev.fanfare.gateway.transport.ParkedRequest;
@@ -35,6 +36,8 @@ final class LongPoll implements Subscriber, ParkedRequest {
     private boolean more;
     private ScheduledFuture<?> timeout;
     private boolean done;
+    /** A latency sample to take when the answer is written; null when none. */
+    private Runnable written;
 
     /** @param cursor what an answer without events carries */
     LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor) {
@@ -57,18 +60,25 @@ final class LongPoll implements Subscriber, ParkedRequest {
     }
 
     @Override
+    public Style style() {
+        return Style.LONGPOLL;
+    }
+
+    @Override
     public boolean beginBatch() {
         return true; // it holds one batch at most, bounded by limit
     }
 
     @Override
-    public void write(Event e, String cursor, boolean snapshot) {
+    public int write(Event e, String cursor, boolean snapshot, long conflated) {
         if (events.size() == limit) {
             more = true; // the cursor stays at the last event written: the next poll gets the rest
-            return;
+            return 0;
         }
-        events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot));
+        ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot, conflated);
+        events.add(b);
         this.cursor = cursor != null ? cursor : e.cursor();
+        return b.readableBytes();
     }
 
     @Override
@@ -78,7 +88,8 @@ final class LongPoll implements Subscriber, ParkedRequest {
     }
 
     @Override
-    public void endBatch() {
+    public void endBatch(Runnable written) {
+        this.written = written;
         if (!events.isEmpty() || !gaps.isEmpty()) {
             answerNow();
         }
@@ -96,7 +107,8 @@ final class LongPoll implements Subscriber, ParkedRequest {
         }
         finish();
         HttpResponses.send(ctx, keepAlive,
-                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), events, cursor, gaps, more)));
+                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), events, cursor, gaps, more)),
+                written);
         events.clear();
     }
 

@@ -2,6 +2,7 @@ package dev.fanfare.gateway.transport.longpoll;
 
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
@@ -36,7 +37,7 @@ public final class LongPollEndpoint {
                 0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
         r.then(services.logEnds().check(cursor), from -> PollEndpoint.read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> {
             if (!c.isEmpty() || !states.isEmpty() || !r.ctx().channel().isActive()) {
-                r.answer(PollEndpoint.answer(r.ctx(), c, states));
+                PollEndpoint.answer(services.hub(), r, Style.LONGPOLL, c, states);
                 return;
             }
             Shard shard = services.hub().shard(r.ctx().channel().eventLoop());

@@ -6,6 +6,7 @@ import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.HttpResponses;
 import dev.fanfare.gateway.transport.Request;
@@ -15,7 +16,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ public final class PollEndpoint {
         long[] cursor = params.cursor(RequestParams.first(query, "cursor"));
         int limit = limit(query);
         r.then(services.logEnds().check(cursor), from ->
-                read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> r.answer(answer(r.ctx(), c, states))));
+                read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> answer(services.hub(), r, Style.POLL, c, states)));
     }
 
     /** The {@code limit} parameter of both polls: events per answer. */
@@ -75,16 +75,34 @@ public final class PollEndpoint {
         }));
     }
 
-    /** The answer to a poll: the catch-up's events and the store's snapshots. */
-    public static FullHttpResponse answer(ChannelHandlerContext ctx, CatchUp c, List<Event> states) {
+    /**
+     * Answers a poll with the catch-up's events and the store's snapshots, counted in the shard's
+     * figures; the latency of its newest event is sampled when the answer is on the socket.
+     */
+    public static void answer(FanoutHub hub, Request r, Style style, CatchUp c, List<Event> states) {
+        ChannelHandlerContext ctx = r.ctx();
         List<ByteBuf> events = new ArrayList<>(c.items().size() + states.size());
+        long bytes = 0;
+        int snapshots = states.size();
+        long newest = -1;
         for (CatchUp.Item item : c.items()) {
-            events.add(item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot()));
+            ByteBuf b = item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot());
+            bytes += b.readableBytes();
+            events.add(b);
+            snapshots += item.snapshot() ? 1 : 0;
+            newest = Math.max(newest, item.event().timestamp());
         }
         for (Event e : states) {
-            events.add(e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true));
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true);
+            bytes += b.readableBytes();
+            events.add(b);
         }
-        return HttpResponses.json(HttpResponseStatus.OK, body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more()));
+        hub.shard(ctx.channel().eventLoop()).stats().answered(style, events.size(), bytes, snapshots, c.gap());
+        long ts = newest;
+        Runnable written = ts < 0 || c.items().get(c.items().size() - 1).snapshot() ? null
+                : () -> hub.latencies().record(style, System.currentTimeMillis() - ts);
+        HttpResponses.send(ctx, r.keepAlive(), HttpResponses.json(HttpResponseStatus.OK,
+                body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more())), written);
     }
 
     /**

@@ -60,7 +60,7 @@ public final class SseEndpoint {
         ctx.write(head, ctx.voidPromise());
 
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        SseSession session = new SseSession(shard, services.config().sse().heartbeat().toNanos());
+        SseSession session = new SseSession(shard, services.disconnects(), services.config().sse().heartbeat().toNanos());
         Pipelines.toSse(ctx.pipeline(), session);
         session.start(channels, from);
     }

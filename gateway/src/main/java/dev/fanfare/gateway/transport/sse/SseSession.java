@@ -2,10 +2,12 @@ package dev.fanfare.gateway.transport.sse;
 
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.DisconnectReason;
+import dev.fanfare.gateway.core.Disconnects;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Shutdown;
@@ -35,6 +37,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
             Unpooled.directBuffer().writeBytes(": hb\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
     private final Shard shard;
+    private final Disconnects disconnects;
     private final long heartbeatNanos;
     private final Sink sink = new Sink();
     private ChannelHandlerContext ctx;
@@ -47,8 +50,9 @@ final class SseSession extends ChannelInboundHandlerAdapter {
      *                       our own rather than an IdleStateHandler: that one wraps every write's
      *                       promise to watch it, an allocation per delivered event.
      */
-    SseSession(Shard shard, long heartbeatNanos) {
+    SseSession(Shard shard, Disconnects disconnects, long heartbeatNanos) {
         this.shard = shard;
+        this.disconnects = disconnects;
         this.heartbeatNanos = heartbeatNanos;
     }
 
@@ -124,13 +128,21 @@ final class SseSession extends ChannelInboundHandlerAdapter {
 
     private final class Sink implements Subscriber {
         @Override
+        public Style style() {
+            return Style.SSE;
+        }
+
+        @Override
         public boolean beginBatch() {
             return ctx.channel().isWritable();
         }
 
         @Override
-        public void write(Event e, String cursor, boolean snapshot) {
-            ctx.write(e.encode(ctx.alloc(), Envelopes.Format.SSE, cursor, snapshot), ctx.voidPromise());
+        public int write(Event e, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.SSE, cursor, snapshot, conflated);
+            int n = b.readableBytes();
+            ctx.write(b, ctx.voidPromise());
+            return n;
         }
 
         @Override
@@ -145,9 +157,14 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void endBatch() {
+        public void endBatch(Runnable written) {
             wrote = true;
-            ctx.flush();
+            if (written == null) {
+                ctx.flush();
+            } else {
+                // An empty write after the batch completes once everything before it is on the socket.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
+            }
         }
 
         @Override
@@ -156,6 +173,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             closing = true;
+            disconnects.count(reason);
             GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), disconnectFrame(reason)), reason.code());
         }
     }

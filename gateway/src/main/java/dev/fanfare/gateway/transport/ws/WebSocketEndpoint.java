@@ -41,7 +41,7 @@ public final class WebSocketEndpoint {
 
     public WebSocketEndpoint(GatewayServices services) {
         this.services = services;
-        this.counters = new CounterRequests(services.counters());
+        this.counters = new CounterRequests(services.counters(), services.metrics());
     }
 
     public void handle(Request r) {

@@ -8,6 +8,7 @@ import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.core.JsonPayload;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.core.ApiException;
@@ -18,7 +19,9 @@ import dev.fanfare.gateway.transport.Replies;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Shutdown;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -81,16 +84,16 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             if (refusal != null) {
-                close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), refusal);
+                disconnect(DisconnectReason.BAD_SUBSCRIPTION, refusal);
             } else if (!initialChannels.isEmpty()) {
                 afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from),
-                        forged -> close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), forged.getMessage()));
+                        forged -> disconnect(DisconnectReason.BAD_SUBSCRIPTION, forged.getMessage()));
             }
         } else if (evt instanceof IdleStateEvent) {
             var ws = services.config().webSocket();
             long maxMissed = ws.idleTimeout().toMillis() / ws.pingInterval().toMillis();
             if (++missedPongs > maxMissed) {
-                sink.disconnect(DisconnectReason.NO_PONG);
+                disconnect(DisconnectReason.NO_PONG, null);
             } else {
                 ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
             }
@@ -99,6 +102,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (!closing) {
                 closing = true;
                 shard.remove(sink);
+                services.disconnects().count(DisconnectReason.FLOODING);
                 ctx.writeAndFlush(closeFrame(DisconnectReason.FLOODING.closeCode(), DisconnectReason.FLOODING.message()));
                 ctx.close();
             }
@@ -285,7 +289,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void closeIfDrained() {
         if (draining && unanswered == 0) {
-            close(DisconnectReason.SHUTDOWN.closeCode(), DisconnectReason.SHUTDOWN.message());
+            disconnect(DisconnectReason.SHUTDOWN, null);
         }
     }
 
@@ -310,6 +314,14 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private void send(ObjectNode message) {
         if (!closing && ctx.channel().isActive()) {
             ctx.writeAndFlush(new TextWebSocketFrame(message.toString()), ctx.voidPromise());
+        }
+    }
+
+    /** Closes with the reason's code, counted; {@code detail} (or the reason's message) as the close reason. */
+    private void disconnect(DisconnectReason reason, String detail) {
+        if (!closing) {
+            services.disconnects().count(reason);
+            close(reason.closeCode(), detail != null ? detail : reason.message());
         }
     }
 
@@ -383,13 +395,21 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private final class Sink implements Subscriber {
         @Override
+        public Style style() {
+            return Style.WS;
+        }
+
+        @Override
         public boolean beginBatch() {
             return ctx.channel().isWritable();
         }
 
         @Override
-        public void write(Event e, String cursor, boolean snapshot) {
-            ctx.write(e.encode(ctx.alloc(), Envelopes.Format.WS, cursor, snapshot), ctx.voidPromise());
+        public int write(Event e, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.WS, cursor, snapshot, conflated);
+            int n = b.readableBytes();
+            ctx.write(b, ctx.voidPromise());
+            return n;
         }
 
         @Override
@@ -401,13 +421,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void endBatch() {
-            ctx.flush();
+        public void endBatch(Runnable written) {
+            if (written == null) {
+                ctx.flush();
+            } else {
+                // An empty write after the batch completes once everything before it is on the socket.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
+            }
         }
 
         @Override
         public void disconnect(DisconnectReason reason) {
-            close(reason.closeCode(), reason.message());
+            WebSocketSession.this.disconnect(reason, null);
         }
     }
 }

@@ -1,0 +1,190 @@
+package dev.fanfare.gateway.metrics;
+
+import dev.fanfare.gateway.core.DisconnectReason;
+import dev.fanfare.gateway.core.Disconnects;
+import dev.fanfare.gateway.core.DeliveryStats;
+import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.Latencies;
+import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.StreamLayout;
+import dev.fanfare.gateway.core.Style;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * One node's metrics, in Prometheus's registry, named {@code fanfare_*} (what each means and
+ * which alerts to set: docs/OPERATIONS.md). The hot path writes plain counters the shards keep
+ * ({@link DeliveryStats}); they are read here when scraped, so a delivery costs no metric call.
+ * Latency is sampled by the shards (one write per batch and style).
+ */
+public final class GatewayMetrics implements Latencies {
+
+    /** Histogram buckets of delivery and publish latency. */
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Style, Timer> latency = new EnumMap<>(Style.class);
+
+    public GatewayMetrics() {
+        for (Style s : Style.values()) {
+            latency.put(s, Timer.builder("fanfare.delivery.latency")
+                    .description("Kafka record timestamp to the event's bytes written to the client's socket (sampled)")
+                    .tag("style", s.label()).serviceLevelObjectives(BUCKETS)
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry));
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+        if (ByteBufAllocator.DEFAULT != PooledByteBufAllocator.DEFAULT
+                && ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(registry);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void record(Style style, long millis) {
+        latency.get(style).record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The text exposition of every metric; any thread. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Deliveries, bytes, flushes, conflation, catch-ups, snapshots and gaps by style; subscribers; rings. */
+    public void bind(FanoutHub hub) {
+        for (Style s : Style.values()) {
+            shardCounter("fanfare.deliveries", "events written to clients", s, hub, st -> st.deliveries(s));
+            shardCounter("fanfare.delivered.bytes", "bytes of events written to clients", s, hub, st -> st.bytes(s));
+            shardCounter("fanfare.flushes", "batches flushed to clients", s, hub, st -> st.flushes(s));
+            shardCounter("fanfare.conflated", "events replaced by a later one of their channel (conflation, max_rate)",
+                    s, hub, st -> st.conflated(s));
+            shardCounter("fanfare.catchups", "resumes and polls answered from the rings", s, hub, st -> st.catchUps(s));
+            shardCounter("fanfare.snapshots", "snapshots sent on subscribe", s, hub, st -> st.snapshots(s));
+            shardCounter("fanfare.gaps", "gap notices sent (a cursor older than what the node retains)", s, hub,
+                    st -> st.gaps(s));
+            Gauge.builder("fanfare.subscriptions", hub, h -> sum(h, shard -> shard.subscribers(s)))
+                    .description("subscribers registered (long polls while parked)").tag("style", s.label())
+                    .register(registry);
+        }
+        Gauge.builder("fanfare.ring.events", hub, h -> h.rings().events()).description("events held for polls and resumes")
+                .register(registry);
+        Gauge.builder("fanfare.ring.bytes", hub, h -> h.rings().bytes()).description("bytes held by the rings (budget)")
+                .baseUnit("bytes").register(registry);
+        FunctionCounter.builder("fanfare.ring.evictions", hub, h -> h.rings().evictions())
+                .description("events let go of to stay within the ring bounds").register(registry);
+        FunctionCounter.builder("fanfare.ingest.records", hub, FanoutHub::ingested).description("records ingested")
+                .register(registry);
+        FunctionCounter.builder("fanfare.ingest.skipped", hub, FanoutHub::skipped)
+                .description("records skipped (no channel key, unreadable)").register(registry);
+        FunctionCounter.builder("fanfare.ingest.not.utf8", hub, FanoutHub::repaired)
+                .description("records whose value was not UTF-8 (delivered as a repaired string)").register(registry);
+    }
+
+    private void shardCounter(String name, String description, Style s, FanoutHub hub, ToLongFunction<DeliveryStats> f) {
+        FunctionCounter.builder(name, hub, h -> sum(h, shard -> f.applyAsLong(shard.stats())))
+                .description(description).tag("style", s.label()).register(registry);
+    }
+
+    private static double sum(FanoutHub hub, ToLongFunction<Shard> f) {
+        long n = 0;
+        for (Shard shard : hub.shards()) {
+            n += f.applyAsLong(shard);
+        }
+        return n;
+    }
+
+    /**
+     * Kafka consumer lag per partition: records behind the log's end, and seconds since the
+     * newest record's timestamp.
+     */
+    public void bindIngest(StreamLayout layout, PartitionFigures source) {
+        for (StreamLayout.Stream s : layout.streams()) {
+            for (int p = 0; p < s.partitions(); p++) {
+                int g = s.global(p);
+                Gauge.builder("fanfare.ingest.lag.records", source, f -> f.lag(g))
+                        .description("records behind the end of the partition, as of the last fetch")
+                        .tags("topic", s.topic(), "partition", Integer.toString(p)).register(registry);
+                Gauge.builder("fanfare.ingest.lag.seconds", source, f -> {
+                    long ts = f.newestTimestamp(g);
+                    return ts <= 0 ? Double.NaN : (System.currentTimeMillis() - ts) / 1000.0;
+                }).description("seconds since the newest record's timestamp read from the partition")
+                        .tags("topic", s.topic(), "partition", Integer.toString(p)).register(registry);
+            }
+        }
+    }
+
+    /** What the metrics read of the event log's reader. */
+    public interface PartitionFigures {
+        long lag(int global);
+
+        long newestTimestamp(int global);
+    }
+
+    /** Open connections and disconnects by reason. */
+    public void bindConnections(LongSupplier open, Disconnects disconnects) {
+        Gauge.builder("fanfare.connections", open, o -> o.getAsLong()).description("client connections open")
+                .register(registry);
+        for (DisconnectReason r : DisconnectReason.values()) {
+            FunctionCounter.builder("fanfare.disconnects", disconnects, d -> d.of(r))
+                    .description("clients let go of by the node").tag("reason", r.code()).register(registry);
+        }
+    }
+
+    /** A gauge of one figure, e.g. the counter worker's lag. */
+    public void gauge(String name, String description, LongSupplier value) {
+        Gauge.builder(name, value, v -> v.getAsLong()).description(description).register(registry);
+    }
+
+    /** The publish latency timer (request to Kafka's acknowledgement). */
+    public Timer publishLatency() {
+        return Timer.builder("fanfare.publish.latency").description("publish request to Kafka's acknowledgement")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    /** Counter actions by action and outcome ({@code accepted} or the error code). */
+    public Counter counterAction(String action, String outcome) {
+        return Counter.builder("fanfare.counter.actions").description("claps, likes and unlikes by outcome")
+                .tags("action", action, "outcome", outcome).register(registry);
+    }
+
+    /** Publishes by outcome ({@code accepted} or the error code). */
+    public Counter publish(String outcome) {
+        return Counter.builder("fanfare.publishes").description("publishes by outcome").tag("outcome", outcome)
+                .register(registry);
+    }
+}
