@@ -2,7 +2,10 @@ package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
+import dev.fanfare.gateway.core.DeliveryPolicy;
 import dev.fanfare.gateway.core.RingLimits;
+import dev.fanfare.gateway.logging.JsonLogging;
+import java.util.Set;
 import dev.fanfare.gateway.counters.CountersConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,15 @@ public final class Main implements Callable<Integer> {
             description = "I/O transport: ${COMPLETION-CANDIDATES} (env FANFARE_TRANSPORT; default ${DEFAULT-VALUE}; falls back to NIO)")
     Transport transport;
 
+    @Option(names = "--conflate", split = ",", defaultValue = "${env:FANFARE_CONFLATE:-ticker,claps,likes}",
+            description = "streams whose slow subscribers get only the latest event of each channel instead of being "
+                    + "disconnected; 'none' for none (env FANFARE_CONFLATE; default ${DEFAULT-VALUE})")
+    List<String> conflate;
+
+    @Option(names = "--log-format", defaultValue = "${env:FANFARE_LOG_FORMAT:-text}",
+            description = "text or json: one JSON object per line (env FANFARE_LOG_FORMAT; default ${DEFAULT-VALUE})")
+    String logFormat;
+
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
@@ -86,6 +98,8 @@ public final class Main implements Callable<Integer> {
                 .withLongPoll(new GatewayConfig.LongPoll(Duration.ofSeconds(Math.min(
                         GatewayConfig.LongPoll.DEFAULTS.defaultTimeout().toSeconds(), longPollMaxSeconds)),
                         Duration.ofSeconds(longPollMaxSeconds)))
+                .withDelivery(new DeliveryPolicy(conflate.contains("none") ? Set.of() : Set.copyOf(conflate),
+                        DeliveryPolicy.DEFAULT.maxHeldPerSubscriber()))
                 .withCounters(c -> c.withRedis(CountersConfig.parseRedis(redis)))
                 .withDemoFeed(demoFeed);
     }
@@ -94,6 +108,11 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig config;
         try {
+            switch (logFormat) {
+                case "json" -> JsonLogging.select();
+                case "text" -> { }
+                default -> throw new IllegalArgumentException("log-format: '" + logFormat + "' (expected: text or json)");
+            }
             config = config();
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);

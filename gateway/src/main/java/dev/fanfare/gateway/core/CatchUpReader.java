@@ -156,6 +156,11 @@ public final class CatchUpReader {
                 .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
+    /** The timestamp of the newest retained event of {@code channels} a client at {@code from} has (MIN_VALUE: none). */
+    public long lastTimestampBefore(Collection<ChannelName> channels, long[] from) {
+        return rings.lastTimestampBefore(channels, from);
+    }
+
     /** True when an event of {@code channel} went out up to {@code upTo}: a snapshot asked earlier is then older news. */
     boolean hasEvent(ChannelName channel, Delivered upTo) {
         RingStore.Found f = rings.find(List.of(channel), null, upTo.seq());

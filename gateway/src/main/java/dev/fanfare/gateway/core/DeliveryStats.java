@@ -17,9 +17,10 @@ public final class DeliveryStats {
     private final long[] snapshots = new long[STYLES];
     private final long[] gaps = new long[STYLES];
 
-    /** One answer to a poll (short or long, answered from a read): its events, bytes, snapshots and gap. */
-    public void answered(Style s, int events, long byteCount, int snapshotCount, boolean gap) {
+    /** One answer to a poll (short or long, answered from a read): its events, bytes, snapshots, gap and events replaced. */
+    public void answered(Style s, int events, long byteCount, int snapshotCount, boolean gap, long replaced) {
         deliveries[s.ordinal()] += events;
+        conflated[s.ordinal()] += replaced;
         bytes[s.ordinal()] += byteCount;
         snapshots[s.ordinal()] += snapshotCount;
         flushes[s.ordinal()]++;

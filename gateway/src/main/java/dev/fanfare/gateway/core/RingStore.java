@@ -247,6 +247,38 @@ public final class RingStore {
         }
     }
 
+    /**
+     * The Kafka timestamp of the newest retained event of {@code channels} before {@code from}
+     * (what a client at {@code from} got last), or {@link Long#MIN_VALUE} when none is retained.
+     */
+    public synchronized long lastTimestampBefore(Collection<ChannelName> channels, long[] from) {
+        long newest = Long.MIN_VALUE;
+        for (ChannelName c : channels) {
+            Map<String, KeyRing> keyed = byStream.get(layout.require(c).index());
+            if (c.isWildcard()) {
+                for (KeyRing ring : keyed.values()) {
+                    newest = Math.max(newest, lastBefore(ring, from));
+                }
+            } else {
+                KeyRing ring = keyed.get(c.key());
+                if (ring != null) {
+                    newest = Math.max(newest, lastBefore(ring, from));
+                }
+            }
+        }
+        return newest;
+    }
+
+    private static long lastBefore(KeyRing ring, long[] from) {
+        for (Iterator<Event> it = ring.events.descendingIterator(); it.hasNext(); ) {
+            Event e = it.next();
+            if (e.offset() < from[e.global()]) {
+                return e.timestamp();
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
     /** Events held now (all channels). */
     public synchronized int events() {
         return events;

@@ -297,7 +297,8 @@ class ShardTest {
 
     @Test
     void aSlowSubscriberWithALosslessChannelIsDisconnectedWhenItsEventComesAndReleasesWhatItHeld() {
-        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+        DeliveryPolicy tickerConflates = new DeliveryPolicy(java.util.Set.of("ticker"), 1024);
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT, HubFixture.TICKER_ID, tickerConflates)) {
             var slow = new HubFixture.Recorder();
             f.shard().subscribe(slow, channels("ticker/A", "claps/p"), null);
             slow.acceptBatches = false;

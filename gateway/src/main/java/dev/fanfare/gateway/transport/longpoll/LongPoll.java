@@ -30,17 +30,28 @@ final class LongPoll implements Subscriber, ParkedRequest {
     private final boolean keepAlive;
     private final Shard shard;
     private final int limit;
-    private final List<ByteBuf> events = new ArrayList<>();
+    /** What the answer will hold, in dispatch order: one per event, or, while rate-limited, the latest per channel. */
+    private final List<Entry> events = new ArrayList<>();
+    /** Epoch ms before which it must not answer (max_rate: the interval since what the client got last). */
+    private final long notBefore;
     private final List<ChannelName> gaps = new ArrayList<>();
     private String cursor;
     private boolean more;
     private ScheduledFuture<?> timeout;
     private boolean done;
+    private boolean answerScheduled;
     /** A latency sample to take when the answer is written; null when none. */
     private Runnable written;
 
-    /** @param cursor what an answer without events carries */
-    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor) {
+    private record Entry(ChannelName channel, ByteBuf bytes, long conflated) {
+    }
+
+    /**
+     * @param cursor    what an answer without events carries
+     * @param notBefore epoch ms before which it does not answer; until then each channel's latest event wins
+     */
+    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor, long notBefore) {
+        this.notBefore = notBefore;
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.shard = shard;
@@ -71,12 +82,23 @@ final class LongPoll implements Subscriber, ParkedRequest {
 
     @Override
     public int write(Event e, String cursor, boolean snapshot, long conflated) {
+        long replaced = conflated;
+        if (System.currentTimeMillis() < notBefore) {
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).channel().equals(e.channel())) {
+                    Entry earlier = events.remove(i);
+                    earlier.bytes().release();
+                    replaced += earlier.conflated() + 1;
+                    break;
+                }
+            }
+        }
         if (events.size() == limit) {
             more = true; // the cursor stays at the last event written: the next poll gets the rest
             return 0;
         }
-        ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot, conflated);
-        events.add(b);
+        ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot, replaced);
+        events.add(new Entry(e.channel(), b, replaced));
         this.cursor = cursor != null ? cursor : e.cursor();
         return b.readableBytes();
     }
@@ -90,8 +112,15 @@ final class LongPoll implements Subscriber, ParkedRequest {
     @Override
     public void endBatch(Runnable written) {
         this.written = written;
-        if (!events.isEmpty() || !gaps.isEmpty()) {
+        if (events.isEmpty() && gaps.isEmpty()) {
+            return;
+        }
+        long wait = notBefore - System.currentTimeMillis();
+        if (wait <= 0) {
             answerNow();
+        } else if (!answerScheduled) {
+            answerScheduled = true;
+            ctx.executor().schedule(this::answerNow, wait, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -106,10 +135,12 @@ final class LongPoll implements Subscriber, ParkedRequest {
             return;
         }
         finish();
-        HttpResponses.send(ctx, keepAlive,
-                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), events, cursor, gaps, more)),
-                written);
+        List<ByteBuf> bodies = new ArrayList<>(events.size());
+        events.forEach(e -> bodies.add(e.bytes()));
         events.clear();
+        HttpResponses.send(ctx, keepAlive,
+                HttpResponses.json(HttpResponseStatus.OK, PollEndpoint.body(ctx.alloc(), bodies, cursor, gaps, more)),
+                written);
     }
 
     @Override
@@ -118,7 +149,7 @@ final class LongPoll implements Subscriber, ParkedRequest {
             return;
         }
         finish();
-        events.forEach(ByteBuf::release);
+        events.forEach(e -> e.bytes().release());
         events.clear();
     }
 

@@ -1,12 +1,15 @@
 package dev.fanfare.gateway.transport.longpoll;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
 import dev.fanfare.gateway.transport.poll.PollEndpoint;
+import dev.fanfare.gateway.transport.poll.RateLimit;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -35,20 +38,43 @@ public final class LongPollEndpoint {
         var timeouts = services.config().longPoll();
         int seconds = Math.min(RequestParams.intParam(query, "timeout", (int) timeouts.defaultTimeout().toSeconds(),
                 0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
-        r.then(services.logEnds().check(cursor), from -> PollEndpoint.read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> {
-            if (!c.isEmpty() || !states.isEmpty() || !r.ctx().channel().isActive()) {
-                PollEndpoint.answer(services.hub(), r, Style.LONGPOLL, c, states);
+        int maxRate = PollEndpoint.maxRate(query);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        r.then(services.logEnds().check(cursor), from -> poll(r, channels, from, cursorText, limit, maxRate, deadline));
+    }
+
+    /** Answers what is there (or due); else parks, or, when something is held back by max_rate, looks again when it is due. */
+    private void poll(Request r, List<ChannelName> channels, long[] from, String cursorText, int limit, int maxRate,
+                      long deadline) {
+        FanoutHub hub = services.hub();
+        PollEndpoint.read(hub, r.ctx(), channels, from, limit, (c, states) -> {
+            RateLimit.Thinned thinned = PollEndpoint.thin(hub, c, from, cursorText, maxRate);
+            if (!thinned.items().isEmpty() || c.gap() || !states.isEmpty() || !r.ctx().channel().isActive()) {
+                PollEndpoint.answer(hub, r, Style.LONGPOLL, c, states, thinned);
                 return;
             }
-            Shard shard = services.hub().shard(r.ctx().channel().eventLoop());
+            if (thinned.heldBack()) {
+                long waitMillis = Math.max(1, thinned.dueMillis() - System.currentTimeMillis());
+                if (System.nanoTime() + waitMillis * 1_000_000L < deadline) {
+                    r.ctx().executor().schedule(() -> poll(r, channels, from, cursorText, limit, maxRate, deadline),
+                            waitMillis, TimeUnit.MILLISECONDS);
+                } else {
+                    PollEndpoint.answer(hub, r, Style.LONGPOLL, c, states, thinned); // empty, same cursor: the timeout
+                }
+                return;
+            }
+            Shard shard = hub.shard(r.ctx().channel().eventLoop());
+            // Not before the interval since what the client got last of these channels has passed.
+            long notBefore = maxRate <= 0 || from == null ? 0
+                    : hub.reader().lastTimestampBefore(channels, from) + 1000L / maxRate;
             LongPoll poll = new LongPoll(r.ctx(), r.keepAlive(), shard, limit,
-                    from != null ? cursorText : c.cursor());
+                    from != null ? cursorText : c.cursor(), notBefore);
             // From where the read stopped: what the shard delivered since comes as the first batch.
             shard.subscribe(poll, channels, c.position());
             if (!poll.done()) {
-                poll.park(seconds * 1000L);
+                poll.park(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
                 r.park(poll);
             }
-        }));
+        });
     }
 }

@@ -44,10 +44,22 @@ public final class PollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
-        long[] cursor = params.cursor(RequestParams.first(query, "cursor"));
+        String cursorText = RequestParams.first(query, "cursor");
+        long[] cursor = params.cursor(cursorText);
         int limit = limit(query);
-        r.then(services.logEnds().check(cursor), from ->
-                read(services.hub(), r.ctx(), channels, from, limit, (c, states) -> answer(services.hub(), r, Style.POLL, c, states)));
+        int maxRate = maxRate(query);
+        r.then(services.logEnds().check(cursor), from -> read(services.hub(), r.ctx(), channels, from, limit,
+                (c, states) -> answer(services.hub(), r, Style.POLL, c, states, thin(services.hub(), c, from, cursorText, maxRate))));
+    }
+
+    /** The {@code max_rate} parameter: at most this many events per second per channel; 0: no limit. */
+    public static int maxRate(Map<String, List<String>> query) {
+        return RequestParams.intParam(query, "max_rate", 0, 1, 1000);
+    }
+
+    /** What of a read a client limited to {@code maxRate} gets now (everything when 0). */
+    public static RateLimit.Thinned thin(FanoutHub hub, CatchUp c, long[] from, String fromCursor, int maxRate) {
+        return RateLimit.thin(c, from, fromCursor, maxRate <= 0 ? 0 : 1000L / maxRate, hub.reader());
     }
 
     /** The {@code limit} parameter of both polls: events per answer. */
@@ -79,30 +91,38 @@ public final class PollEndpoint {
      * Answers a poll with the catch-up's events and the store's snapshots, counted in the shard's
      * figures; the latency of its newest event is sampled when the answer is on the socket.
      */
-    public static void answer(FanoutHub hub, Request r, Style style, CatchUp c, List<Event> states) {
+    public static void answer(FanoutHub hub, Request r, Style style, CatchUp c, List<Event> states,
+                              RateLimit.Thinned thinned) {
         ChannelHandlerContext ctx = r.ctx();
-        List<ByteBuf> events = new ArrayList<>(c.items().size() + states.size());
+        List<ByteBuf> events = new ArrayList<>(thinned.items().size() + states.size());
         long bytes = 0;
         int snapshots = states.size();
         long newest = -1;
-        for (CatchUp.Item item : c.items()) {
-            ByteBuf b = item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot());
+        long conflated = 0;
+        boolean lastIsSnapshot = false;
+        for (RateLimit.Kept kept : thinned.items()) {
+            CatchUp.Item item = kept.item();
+            ByteBuf b = item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot(),
+                    kept.conflated());
             bytes += b.readableBytes();
             events.add(b);
             snapshots += item.snapshot() ? 1 : 0;
+            conflated += kept.conflated();
             newest = Math.max(newest, item.event().timestamp());
+            lastIsSnapshot = item.snapshot();
         }
         for (Event e : states) {
             ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true);
             bytes += b.readableBytes();
             events.add(b);
         }
-        hub.shard(ctx.channel().eventLoop()).stats().answered(style, events.size(), bytes, snapshots, c.gap());
+        hub.shard(ctx.channel().eventLoop()).stats().answered(style, events.size(), bytes, snapshots, c.gap(), conflated);
         long ts = newest;
-        Runnable written = ts < 0 || c.items().get(c.items().size() - 1).snapshot() ? null
+        Runnable written = ts < 0 || lastIsSnapshot ? null
                 : () -> hub.latencies().record(style, System.currentTimeMillis() - ts);
+        boolean more = c.more() && !thinned.heldBack();
         HttpResponses.send(ctx, r.keepAlive(), HttpResponses.json(HttpResponseStatus.OK,
-                body(ctx.alloc(), events, c.cursor(), c.gaps(), c.more())), written);
+                body(ctx.alloc(), events, thinned.cursor(), c.gaps(), more)), written);
     }
 
     /**

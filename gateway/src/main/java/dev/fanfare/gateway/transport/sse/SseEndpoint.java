@@ -6,6 +6,7 @@ import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
+import dev.fanfare.gateway.transport.poll.PollEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,10 +49,11 @@ public final class SseEndpoint {
         String lastEventId = req.headers().get("Last-Event-ID");
         long[] cursor = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : RequestParams.first(query, "cursor"));
-        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from));
+        int maxRate = PollEndpoint.maxRate(query);
+        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, maxRate));
     }
 
-    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from) {
+    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, int maxRate) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -62,6 +64,6 @@ public final class SseEndpoint {
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
         SseSession session = new SseSession(shard, services.disconnects(), services.config().sse().heartbeat().toNanos());
         Pipelines.toSse(ctx.pipeline(), session);
-        session.start(channels, from);
+        session.start(channels, from, maxRate);
     }
 }

@@ -61,12 +61,12 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    void start(List<ChannelName> channels, long[] from) {
+    void start(List<ChannelName> channels, long[] from, int maxRate) {
         wrote = true;
         long period = Math.max(heartbeatNanos / 2, 1);
         heartbeat = ctx.executor().scheduleWithFixedDelay(this::heartbeatIfIdle, period, period, TimeUnit.NANOSECONDS);
         ctx.write(SseEndpoint.RETRY.duplicate(), ctx.voidPromise());
-        shard.subscribe(sink, channels, from);
+        shard.subscribe(sink, channels, from, maxRate);
         ctx.flush();
     }
 

@@ -9,6 +9,7 @@ import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
+import dev.fanfare.gateway.transport.poll.PollEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -53,11 +54,13 @@ public final class WebSocketEndpoint {
         RequestParams params = services.params();
         List<ChannelName> channels = List.of();
         long[] from = null;
+        int maxRate = 0;
         String refusal = null;
         try {
             Map<String, List<String>> query = r.query();
             channels = params.channels(query.getOrDefault("channel", List.of()), false);
             from = params.cursor(RequestParams.first(query, "cursor"));
+            maxRate = PollEndpoint.maxRate(query);
         } catch (ApiException e) {
             refusal = e.getMessage();
         }
@@ -80,7 +83,7 @@ public final class WebSocketEndpoint {
         long ping = services.config().webSocket().pingInterval().toMillis();
         Pipelines.toWebSocket(p, new ProtocolHandler(config), new WebSocketFrameAggregator(maxMessage),
                 new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS),
-                new WebSocketSession(services, counters, channels, from, refusal));
+                new WebSocketSession(services, counters, channels, from, maxRate, refusal));
         p.fireChannelRead(req.retain());
     }
 

@@ -56,6 +56,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private final CounterRequests counters;
     private final List<ChannelName> initialChannels;
     private final long[] initialCursor;
+    private final int initialMaxRate;
     private final String refusal;
     private final Sink sink = new Sink();
     private Shard shard;
@@ -66,7 +67,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private int unanswered;
 
     WebSocketSession(GatewayServices services, CounterRequests counters, List<ChannelName> channels, long[] cursor,
-                     String refusal) {
+                     int maxRate, String refusal) {
+        this.initialMaxRate = maxRate;
         this.services = services;
         this.counters = counters;
         this.initialChannels = channels;
@@ -86,7 +88,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (refusal != null) {
                 disconnect(DisconnectReason.BAD_SUBSCRIPTION, refusal);
             } else if (!initialChannels.isEmpty()) {
-                afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from),
+                afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from, initialMaxRate),
                         forged -> disconnect(DisconnectReason.BAD_SUBSCRIPTION, forged.getMessage()));
             }
         } else if (evt instanceof IdleStateEvent) {
@@ -219,7 +221,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             throw new ApiException(ErrorCode.TOO_MANY_CHANNELS,
                     "channels: " + after + " on this connection (expected: at most " + max + ")");
         }
-        afterCheck(from, checked -> sendAck(id, shard.subscribe(sink, channels, checked)),
+        int maxRate = maxRate(m);
+        afterCheck(from, checked -> sendAck(id, shard.subscribe(sink, channels, checked, maxRate)),
                 forged -> send(Replies.errorFrame(id, forged)));
     }
 
@@ -244,6 +247,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 refused.accept(refusal(error));
             }
         });
+    }
+
+    /** {@code "max_rate"}: absent, null, or an integer 1..1000 (events per second per channel). */
+    private static int maxRate(JsonNode m) {
+        JsonNode rate = m.get("max_rate");
+        if (rate == null || rate.isNull()) {
+            return 0;
+        }
+        if (!rate.isIntegralNumber() || !rate.canConvertToInt() || rate.intValue() < 1 || rate.intValue() > 1000) {
+            throw ApiException.badParameter("max_rate", Text.quote(rate.toString()), "an integer 1..1000");
+        }
+        return rate.intValue();
     }
 
     private void unsubscribe(JsonNode m, JsonNode id) {
