@@ -2,6 +2,7 @@
 # Installs what the tests need besides Java and Maven, when it is missing (Debian/Ubuntu):
 #   redis-server               tests start their own redis-server processes on free ports
 #   chromium, chromedriver     browser tests drive a real headless Chromium
+#   prometheus, promtool       a test starts its own Prometheus scraping /metrics, and lints the exposition
 # Safe to run repeatedly, without a terminal (CI=true, no stdin). Never leaves a system Redis running.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ declare -A PACKAGE_OF=(
   [redis-server]=redis-server
   [chromium]=chromium
   [chromedriver]=chromium-driver
+  [prometheus]=prometheus
+  [promtool]=prometheus
 )
 
 # An executable file on PATH (command -v alone also reports non-executable files).
@@ -19,6 +22,7 @@ missing=()
 for cmd in "${!PACKAGE_OF[@]}"; do
   have "$cmd" || missing+=("${PACKAGE_OF[$cmd]}")
 done
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -55,9 +59,11 @@ export DEBIAN_FRONTEND=noninteractive
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
 
 # On a systemd machine the package enables the service for the next boot; tests never use it.
-if [[ " ${missing[*]} " == *" redis-server "* ]] && [ -d /run/systemd/system ]; then
-  "${as_root[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
-fi
+for service in redis-server prometheus; do
+  if [[ " ${missing[*]} " == *" $service "* ]] && [ -d /run/systemd/system ]; then
+    "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done
 
 for cmd in "${!PACKAGE_OF[@]}"; do
   have "$cmd" || { echo "ensure-test-deps: $cmd still missing after install" >&2; exit 1; }

@@ -146,7 +146,7 @@ public final class GatewayServer implements AutoCloseable {
                 return source.newestTimestamp(global);
             }
         });
-        metrics.gauge("fanfare.counter.worker.lag", "actions this node's counter worker has not applied yet",
+        metrics.gauge("fanfare.actions.pending", "clap and like actions this node's counter worker has not applied yet",
                 counters::workerLag);
 
         publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000, metrics);

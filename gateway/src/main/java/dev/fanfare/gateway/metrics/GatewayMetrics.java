@@ -11,6 +11,9 @@ import dev.fanfare.gateway.core.Style;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -26,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -49,7 +53,35 @@ public final class GatewayMetrics implements Latencies {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Style, Timer> latency = new EnumMap<>(Style.class);
 
+    /** Help text for the Netty allocator's meters, which Micrometer registers without any. */
+    private static final Map<String, String> NETTY_HELP = Map.of(
+            "netty.allocator.memory.used", "memory the Netty allocator holds (heap or direct)",
+            "netty.allocator.memory.pinned", "memory of the Netty allocator in use by buffers (heap or direct)",
+            "netty.allocator.pooled.arenas", "arenas of the pooled Netty allocator",
+            "netty.allocator.pooled.cache.size", "cache sizes of the pooled Netty allocator",
+            "netty.allocator.pooled.chunk.size", "chunk size of the pooled Netty allocator",
+            "netty.allocator.pooled.threadlocal.caches", "thread-local caches of the pooled Netty allocator");
+
     public GatewayMetrics() {
+        // Names Prometheus's conventions accept (promtool check metrics): help for every family,
+        // CPU time in seconds as process_cpu_seconds_total, no "_count" suffix on a gauge.
+        registry.config()
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+                .meterFilter(new MeterFilter() {
+                    @Override
+                    public Meter.Id map(Meter.Id id) {
+                        if (id.getName().equals("system.cpu.count")) {
+                            return id.withName("system.cpus");
+                        }
+                        String help = NETTY_HELP.get(id.getName());
+                        return help == null || id.getDescription() != null ? id
+                                : new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), help, id.getType());
+                    }
+                });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time the process used (user and system)").register(registry);
+        }
         for (Style s : Style.values()) {
             latency.put(s, Timer.builder("fanfare.delivery.latency")
                     .description("Kafka record timestamp to the event's bytes written to the client's socket (sampled)")
@@ -138,12 +170,12 @@ public final class GatewayMetrics implements Latencies {
                 int g = s.global(p);
                 Gauge.builder("fanfare.ingest.lag.records", source, f -> f.lag(g))
                         .description("records behind the end of the partition, as of the last fetch")
-                        .tags("topic", s.topic(), "partition", Integer.toString(p)).register(registry);
+                        .tags("topic", s.topic(), "partition", Integer.toString(p)).strongReference(true).register(registry);
                 Gauge.builder("fanfare.ingest.lag.seconds", source, f -> {
                     long ts = f.newestTimestamp(g);
                     return ts <= 0 ? Double.NaN : (System.currentTimeMillis() - ts) / 1000.0;
                 }).description("seconds since the newest record's timestamp read from the partition")
-                        .tags("topic", s.topic(), "partition", Integer.toString(p)).register(registry);
+                        .tags("topic", s.topic(), "partition", Integer.toString(p)).strongReference(true).register(registry);
             }
         }
     }
@@ -158,7 +190,7 @@ public final class GatewayMetrics implements Latencies {
     /** Open connections and disconnects by reason. */
     public void bindConnections(LongSupplier open, Disconnects disconnects) {
         Gauge.builder("fanfare.connections", open, o -> o.getAsLong()).description("client connections open")
-                .register(registry);
+                .strongReference(true).register(registry);
         for (DisconnectReason r : DisconnectReason.values()) {
             FunctionCounter.builder("fanfare.disconnects", disconnects, d -> d.of(r))
                     .description("clients let go of by the node").tag("reason", r.code()).register(registry);
@@ -167,7 +199,8 @@ public final class GatewayMetrics implements Latencies {
 
     /** A gauge of one figure, e.g. the counter worker's lag. */
     public void gauge(String name, String description, LongSupplier value) {
-        Gauge.builder(name, value, v -> v.getAsLong()).description(description).register(registry);
+        // Held strongly: a gauge only weakly refers to what it reads, and nothing else holds the lambda.
+        Gauge.builder(name, value, v -> v.getAsLong()).description(description).strongReference(true).register(registry);
     }
 
     /** The publish latency timer (request to Kafka's acknowledgement). */

@@ -30,6 +30,7 @@ public final class PollingClient extends CollectingClient {
     private boolean running;
     private CompletableFuture<?> inflight;
     private CountDownLatch firstAnswer = new CountDownLatch(0);
+    private String extraQuery = "";
 
     private PollingClient(Style style, int port, int longPollSeconds) {
         this.style = style;
@@ -44,6 +45,12 @@ public final class PollingClient extends CollectingClient {
     /** Long polls that ask the gateway to hold each request at most 10 s. */
     public static PollingClient longPoll(int port) {
         return new PollingClient(Style.LONG_POLL, port, 10);
+    }
+
+    /** Adds {@code param=value} pairs (already encoded) to every request, e.g. {@code "max_rate=2"}. */
+    public synchronized PollingClient withQuery(String pairs) {
+        this.extraQuery = "&" + pairs;
+        return this;
     }
 
     @Override
@@ -86,7 +93,7 @@ public final class PollingClient extends CollectingClient {
                 return;
             }
             path = (style == Style.LONG_POLL ? "/longpoll?" : "/poll?") + GatewayHttp.query(channels, cursor)
-                    + (style == Style.LONG_POLL ? "&timeout=" + longPollSeconds : "");
+                    + (style == Style.LONG_POLL ? "&timeout=" + longPollSeconds : "") + extraQuery;
         }
         HttpRequest req = HttpRequest.newBuilder(http.uri(path)).timeout(GatewayHttp.REQUEST_TIMEOUT).GET().build();
         CompletableFuture<HttpResponse<String>> f = GatewayHttp.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString());

@@ -65,8 +65,8 @@ public final class LongPollEndpoint {
             }
             Shard shard = hub.shard(r.ctx().channel().eventLoop());
             // Not before the interval since what the client got last of these channels has passed.
-            long notBefore = maxRate <= 0 || from == null ? 0
-                    : hub.reader().lastTimestampBefore(channels, from) + 1000L / maxRate;
+            long lastSent = maxRate <= 0 || from == null ? Long.MIN_VALUE : hub.reader().lastTimestampBefore(channels, from);
+            long notBefore = lastSent == Long.MIN_VALUE ? 0 : lastSent + 1000L / maxRate;
             LongPoll poll = new LongPoll(r.ctx(), r.keepAlive(), shard, limit,
                     from != null ? cursorText : c.cursor(), notBefore);
             // From where the read stopped: what the shard delivered since comes as the first batch.

@@ -59,7 +59,8 @@ public final class PollEndpoint {
 
     /** What of a read a client limited to {@code maxRate} gets now (everything when 0). */
     public static RateLimit.Thinned thin(FanoutHub hub, CatchUp c, long[] from, String fromCursor, int maxRate) {
-        return RateLimit.thin(c, from, fromCursor, maxRate <= 0 ? 0 : 1000L / maxRate, hub.reader());
+        return RateLimit.thin(c, from, fromCursor, maxRate <= 0 ? 0 : 1000L / maxRate, hub.reader(),
+                System.currentTimeMillis());
     }
 
     /** The {@code limit} parameter of both polls: events per answer. */
