@@ -1,4 +1,4 @@
-package dev.fanfare.gateway.demo;
+package dev.fanfare.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,10 +23,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * named explicitly so Selenium never looks for (or downloads) a driver or a browser. Each instance has a fresh profile
  * directory, deleted on close, and records the browser console so a test can assert it stayed free of errors.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     /** Selenium warns on every start that it has no CDP classes for this exact Chromium; we use no CDP. */
     private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
@@ -34,7 +34,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final Path profile;
     private final ChromeDriver driver;
 
-    HeadlessChromium(int width, int height) throws IOException {
+    public HeadlessChromium(int width, int height) throws IOException {
         for (Path needed : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(needed)) {
                 throw new IllegalStateException(needed + " is missing: browser tests need Debian's chromium and "
@@ -59,17 +59,17 @@ final class HeadlessChromium implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Runs {@code script} (a function body; use {@code return}) in the page and returns its value. */
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     /** Console messages and page errors at error level since the last call. */
-    List<String> consoleErrors() {
+    public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::toString)
@@ -77,7 +77,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Saves a PNG of the viewport to {@code file} and returns it. */
-    Path screenshot(Path file) throws IOException {
+    public Path screenshot(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         return Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     }
