@@ -44,7 +44,9 @@ public final class SseEndpoint {
 
     public SseEndpoint(GatewayServices services) {
         this.services = services;
-        this.eventHeartbeat = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
+        // Wraps an array: nothing to release when this node goes (a direct buffer per node would be reported
+        // as a leak once the node is collected).
+        this.eventHeartbeat = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
                 ("event: heartbeat\ndata: {\"interval\":" + services.config().sse().heartbeat().toMillis() + "}\n\n")
                         .getBytes(StandardCharsets.US_ASCII))).asReadOnly();
     }
