@@ -2,14 +2,20 @@
 # Installs what the tests need besides Java and Maven, when it is missing (Debian/Ubuntu):
 #   redis-server               tests start their own redis-server processes on free ports
 #   chromium, chromedriver     browser tests drive a real headless Chromium
+#   nginx                      tests and compare start their own nginx (no upgrades, buffering) on free ports
+#   node                       fanfare.js's unit tests run under node's own test runner
 # Safe to run repeatedly, without a terminal (CI=true, no stdin). Never leaves a system Redis running.
 set -euo pipefail
+# nginx lives in /usr/sbin, which a non-root PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 # command -> Debian package
 declare -A PACKAGE_OF=(
   [redis-server]=redis-server
   [chromium]=chromium
   [chromedriver]=chromium-driver
+  [nginx]=nginx
+  [node]=nodejs
 )
 
 # An executable file on PATH (command -v alone also reports non-executable files).
@@ -38,7 +44,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "ensure-test-deps: installing ${missing[*]}" >&2
-# Keep package scripts from starting services (a system redis on :6379) during the install.
+# Keep package scripts from starting services (a system redis on :6379, nginx on :80) during the install.
 policy=/usr/sbin/policy-rc.d
 own_policy=false
 if [ ! -e "$policy" ]; then
@@ -54,10 +60,12 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
 
-# On a systemd machine the package enables the service for the next boot; tests never use it.
-if [[ " ${missing[*]} " == *" redis-server "* ]] && [ -d /run/systemd/system ]; then
-  "${as_root[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
-fi
+# On a systemd machine a package enables its service for the next boot; tests never use it.
+for service in redis-server nginx; do
+  if [[ " ${missing[*]} " == *" $service "* ]] && [ -d /run/systemd/system ]; then
+    "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+  fi
+done
 
 for cmd in "${!PACKAGE_OF[@]}"; do
   have "$cmd" || { echo "ensure-test-deps: $cmd still missing after install" >&2; exit 1; }

@@ -23,9 +23,10 @@ abstract class AbstractStyleClient implements StyleClient {
     protected final ClientResources resources;
     protected final EventLoop loop;
     protected final Subscription subscription;
-    protected final ClientCounters counters = new ClientCounters();
+    protected final ClientCounters counters;
     protected final EventIntake intake;
     private final StreamListener listener;
+    private final boolean managed;
     private final Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -35,12 +36,19 @@ abstract class AbstractStyleClient implements StyleClient {
     private boolean interrupted;
     private ScheduledFuture<?> retry;
 
-    AbstractStyleClient(ClientResources resources, Subscription subscription, StreamListener listener) {
+    /**
+     * @param listener   told of state changes (events and gaps go through the continuity's intake)
+     * @param continuity the loop, counters and intake: the client's own, or a fallback client's shared ones
+     */
+    AbstractStyleClient(ClientResources resources, Subscription subscription, StreamListener listener,
+                        Continuity continuity) {
         this.resources = resources;
-        this.loop = resources.nextLoop();
+        this.loop = continuity.loop();
         this.subscription = subscription;
         this.listener = listener;
-        this.intake = new EventIntake(counters, listener, subscription.cursor());
+        this.counters = continuity.counters();
+        this.intake = continuity.intake();
+        this.managed = continuity.managed();
     }
 
     /** Opens a connection or sends the next request. Called on the loop, never while stopped. */
@@ -187,6 +195,32 @@ abstract class AbstractStyleClient implements StyleClient {
         PermanentFailureException failure = new PermanentFailureException(reason);
         ready.completeExceptionally(failure);
         terminated.completeExceptionally(failure);
+    }
+
+    /**
+     * This style does not work here (a refused upgrade, a stream that delivers nothing). Under a fallback
+     * client: stop, so that the next style takes over from the cursor. On its own: {@code standalone}, the
+     * style's own way of carrying on (retry, wait, or fail for good).
+     */
+    protected final void unavailable(String reason, Runnable standalone) {
+        if (stopped) {
+            return;
+        }
+        if (!managed) {
+            standalone.run();
+            return;
+        }
+        stopped = true;
+        cancelRetry();
+        abort();
+        StyleUnavailableException failure = new StyleUnavailableException(style() + ": " + reason);
+        ready.completeExceptionally(failure);
+        terminated.completeExceptionally(failure);
+    }
+
+    /** How long a stream may stay silent at its start before the style counts as unavailable. */
+    protected final Duration stallTimeout() {
+        return subscription.stallTimeout();
     }
 
     /** Parses a body that should be JSON; null (and counted as malformed) when it is not. */

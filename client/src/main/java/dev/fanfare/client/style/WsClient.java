@@ -21,6 +21,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket: connect to {@code /ws}, send {@code subscribe} with the cursor, read {@code event},
@@ -37,8 +38,8 @@ final class WsClient extends ConnectionStyleClient {
     private static final Set<Integer> PERMANENT_CLOSE_CODES = Set.of(1003, 1007, 1008, 1009);
 
 
-    WsClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    WsClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
     }
 
     @Override
@@ -83,6 +84,7 @@ final class WsClient extends ConnectionStyleClient {
     private final class MessageHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
         private int quietSpells;
+        private boolean acknowledged;
         private int closeCode = -1;
         private String closeReason = "";
 
@@ -100,6 +102,13 @@ final class WsClient extends ConnectionStyleClient {
             }
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
                 ctx.writeAndFlush(subscribeMessage());
+                // An upgraded socket that carries no answer is no use: something in the way holds the frames.
+                ctx.executor().schedule(() -> {
+                    if (isCurrent(ctx.channel()) && !acknowledged) {
+                        unavailable("the socket opened but the subscription was not acknowledged within "
+                                + stallTimeout().toMillis() + " ms", () -> retryAfterError("subscribe not acknowledged"));
+                    }
+                }, stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
                 retryAfterError("WebSocket handshake timed out");
             } else if (evt instanceof IdleStateEvent) {
@@ -138,6 +147,7 @@ final class WsClient extends ConnectionStyleClient {
                         receivedNanos);
                 case "ack" -> {
                     if (SUBSCRIBE_ID.equals(message.path("id").asText())) {
+                        acknowledged = true;
                         healthy();
                         subscribed();
                     }
@@ -173,7 +183,9 @@ final class WsClient extends ConnectionStyleClient {
             }
             if (cause instanceof WebSocketClientHandshakeException handshake && handshake.response() != null
                     && isPermanent(handshake.response().status().code())) {
-                failPermanently("WebSocket handshake refused: " + handshake.response().status());
+                // Refused by whatever answered: a proxy that does not pass upgrades, or a gateway without them.
+                String reason = "WebSocket handshake refused: " + handshake.response().status();
+                unavailable(reason, () -> failPermanently(reason));
             } else {
                 retryAfterError(String.valueOf(cause.getMessage()));
             }

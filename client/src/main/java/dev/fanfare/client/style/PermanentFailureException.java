@@ -4,7 +4,7 @@ package dev.fanfare.client.style;
  * The gateway refused the subscription in a way retrying cannot fix (for example
  * {@code 400 bad_channel}); the message carries the gateway's error code and message.
  */
-public final class PermanentFailureException extends RuntimeException {
+public class PermanentFailureException extends RuntimeException {
 
     public PermanentFailureException(String message) {
         super(message);

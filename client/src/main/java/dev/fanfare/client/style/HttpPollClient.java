@@ -16,8 +16,8 @@ abstract class HttpPollClient extends AbstractStyleClient {
     private long requestStartedNanos;
     private boolean resumePending;
 
-    HttpPollClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    HttpPollClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
         this.http = new HttpConnection(resources, loop, subscription.gateway(), subscription.localAddress(), counters);
     }
 

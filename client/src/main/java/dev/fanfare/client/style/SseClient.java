@@ -22,6 +22,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Server-Sent Events: one streaming {@code GET /sse}, parsed as it arrives. Reconnects like a browser's
@@ -38,8 +39,8 @@ final class SseClient extends ConnectionStyleClient {
 
     private Duration retryDelay = DEFAULT_RETRY;
 
-    SseClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    SseClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
     }
 
     @Override
@@ -59,7 +60,9 @@ final class SseClient extends ConnectionStyleClient {
 
     private FullHttpRequest request() {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-                GatewayAddress.target("/sse", subscription.channels(), "cursor", subscription.cursor()));
+                GatewayAddress.target("/sse", subscription.channels(), "cursor", subscription.cursor(),
+                        // the first heartbeat at once: a stream held back by a proxy shows as silence
+                        "heartbeat", "event"));
         request.headers().set(HttpHeaderNames.HOST, subscription.gateway().hostHeader())
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -80,6 +83,18 @@ final class SseClient extends ConnectionStyleClient {
         private int errorStatus;
         private long readNanos;
         private String disconnectReason;
+        private boolean heard;
+
+        /** Nothing of the stream, not even the heartbeat the gateway sends first: a proxy is holding it back. */
+        private void watchForStall(ChannelHandlerContext ctx) {
+            ctx.executor().schedule(() -> {
+                if (isCurrent(ctx.channel()) && !heard) {
+                    // On its own the client waits: a buffering proxy delivers late, in bursts, but delivers.
+                    unavailable("the stream opened but delivered nothing, not even a heartbeat, for "
+                            + stallTimeout().toMillis() + " ms (a buffering proxy?)", () -> { });
+                }
+            }, stallTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -100,12 +115,18 @@ final class SseClient extends ConnectionStyleClient {
                     streaming = true;
                     healthy();
                     subscribed();
+                    watchForStall(ctx);
+                } else if (response.status().code() == 200) {
+                    unavailable("answered " + (type.isEmpty() ? "without a Content-Type" : type) + ", not an event stream",
+                            () -> retryAfterError("not an event stream: " + type));
+                    return;
                 } else {
                     errorStatus = response.status().code();
                 }
             }
             if (msg instanceof HttpContent content) {
                 if (streaming) {
+                    heard |= content.content().isReadable();
                     try {
                         parser.feed(content.content());
                     } catch (SseFormatException e) {

@@ -10,8 +10,8 @@ final class ShortPollClient extends HttpPollClient {
 
     private static final Duration MIN_REPLY_TIMEOUT = Duration.ofSeconds(10);
 
-    ShortPollClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    ShortPollClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
     }
 
     @Override

@@ -19,8 +19,8 @@ abstract class ConnectionStyleClient extends AbstractStyleClient {
 
     private Channel channel;
 
-    ConnectionStyleClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    ConnectionStyleClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
     }
 
     /** How long without any byte before the style's handler gets an {@code IdleStateEvent}. */

@@ -12,8 +12,8 @@ final class LongPollClient extends HttpPollClient {
     private static final Duration SERVER_MAX_HOLD = Duration.ofSeconds(60);
     private static final Duration GRACE = Duration.ofSeconds(15);
 
-    LongPollClient(ClientResources resources, Subscription subscription, StreamListener listener) {
-        super(resources, subscription, listener);
+    LongPollClient(ClientResources resources, Subscription subscription, StreamListener listener, Continuity continuity) {
+        super(resources, subscription, listener, continuity);
     }
 
     @Override

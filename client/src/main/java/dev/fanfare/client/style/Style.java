@@ -1,14 +1,22 @@
 package dev.fanfare.client.style;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
-/** The four ways a client can follow a channel, named as on the command line. */
+/**
+ * The four ways a client can follow a channel, named as on the command line, and {@link #AUTO}: the best of
+ * them that works between this client and the gateway ({@link FallbackClient}).
+ */
 public enum Style {
     SHORT_POLL("short-poll"),
     LONG_POLL("long-poll"),
     SSE("sse"),
-    WS("ws");
+    WS("ws"),
+    AUTO("auto");
+
+    /** The four styles, best first: the order a fallback client tries them in. */
+    public static final List<Style> FOUR = List.of(WS, SSE, LONG_POLL, SHORT_POLL);
 
     private final String cliName;
 
