@@ -111,6 +111,15 @@ abstract class AbstractStyleClient implements StyleClient {
     }
 
     @Override
+    public final void reconnect() {
+        loop.execute(() -> {
+            if (!stopped && ready.isDone()) {
+                retryAfter(Duration.ZERO, "reconnect asked");
+            }
+        });
+    }
+
+    @Override
     public final CompletableFuture<Void> close() {
         loop.execute(() -> {
             if (stopped) {

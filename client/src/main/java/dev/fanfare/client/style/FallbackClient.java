@@ -160,6 +160,15 @@ public final class FallbackClient implements StyleClient {
     }
 
     @Override
+    public void reconnect() {
+        continuity.loop().execute(() -> {
+            if (current != null) {
+                current.reconnect();
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         continuity.loop().execute(() -> {
             if (closed) {

@@ -33,6 +33,12 @@ public interface StyleClient {
     /** Undoes {@link #pause}. */
     void resume();
 
+    /**
+     * Drops the connection (or the request in flight) and opens a new one at once, resuming from the cursor:
+     * what a phone does when it changes networks. Nothing is lost or repeated.
+     */
+    void reconnect();
+
     /** Stops for good and closes the connection; returns {@link #terminated()}. */
     CompletableFuture<Void> close();
 }
