@@ -85,7 +85,10 @@ final class SseClient extends ConnectionStyleClient {
         private String disconnectReason;
         private boolean heard;
 
-        /** Nothing of the stream, not even the heartbeat the gateway sends first: a proxy is holding it back. */
+        /**
+         * Nothing of the stream, not even the heartbeat the gateway sends first (a buffering proxy may hold back
+         * the head too): something in the way is holding it back.
+         */
         private void watchForStall(ChannelHandlerContext ctx) {
             ctx.executor().schedule(() -> {
                 if (isCurrent(ctx.channel()) && !heard) {
@@ -100,6 +103,7 @@ final class SseClient extends ConnectionStyleClient {
         public void channelActive(ChannelHandlerContext ctx) {
             counters.httpRequestSent();
             ctx.writeAndFlush(request());
+            watchForStall(ctx);
             ctx.fireChannelActive();
         }
 
@@ -115,7 +119,6 @@ final class SseClient extends ConnectionStyleClient {
                     streaming = true;
                     healthy();
                     subscribed();
-                    watchForStall(ctx);
                 } else if (response.status().code() == 200) {
                     unavailable("answered " + (type.isEmpty() ? "without a Content-Type" : type) + ", not an event stream",
                             () -> retryAfterError("not an event stream: " + type));

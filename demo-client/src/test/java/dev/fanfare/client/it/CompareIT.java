@@ -81,6 +81,34 @@ class CompareIT {
     }
 
     @Test
+    void throughAShapedLinkAndNginxWithClientsReconnectingEveryStyleStillGetsEveryEvent(@TempDir Path out)
+            throws Exception {
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(stdout, true));
+        cli.setErr(new PrintWriter(stderr, true));
+
+        int code = cli.execute("compare", "--url", gateway.url(), "--clients", "1", "--rate", "10", "--duration", "3s",
+                "--interval", "200ms", "--rtt", "0ms,60ms", "--jitter", "5ms", "--bandwidth", "2mbit", "--proxy", "nginx",
+                "--churn", "1s", "--styles", "short-poll,long-poll,sse,ws,auto", "--out", out.toString(), "--no-progress");
+
+        assertEquals(ExitCodes.OK, code, () -> stdout + "\n" + stderr);
+        RunResult slow = ResultFiles.read(out.resolve("rtt-60ms").resolve(ResultFiles.JSON_NAME));
+        assertEquals(60.0, slow.network().rttMillis());
+        assertEquals("nginx", slow.network().proxy());
+        for (StyleResult style : slow.styles()) {
+            assertEquals(style.expected(), style.delivered(), style.style() + " lost nothing across reconnects");
+            assertEquals(0, style.duplicates(), style.style());
+            assertEquals(0, style.gaps(), style.style());
+            assertTrue(style.connectionsOpened() > 1, style.style() + " reconnected: " + style.connectionsOpened());
+        }
+        String sweep = Files.readString(out.resolve(ResultFiles.HTML_NAME));
+        assertTrue(sweep.contains("latency against RTT"), sweep);
+        assertTrue(Files.exists(out.resolve(ResultFiles.SWEEP_JSON_NAME)));
+    }
+
+    @Test
     void compareFailsWithExitCodeOneWhenTheGatewayIsUnreachable(@TempDir Path out) {
         StringWriter stderr = new StringWriter();
         CommandLine cli = Main.commandLine();
