@@ -60,6 +60,33 @@ class ResultFilesTest {
         assertTrue(back.styles().get(2).complete());
     }
 
+    private static RunResult at(double rttMillis) {
+        RunResult r = sample();
+        return new RunResult(r.kind(), r.startedAt(), r.machine(), r.gatewayUrl(), r.channel(), r.ratePerSecond(),
+                r.publishSeconds(), r.published(), r.publishFailures(), r.publishDropped(), r.gatewayPid(),
+                r.gatewayCpuSeconds(), r.gatewayCpuNote(), r.deliveriesPerSecond(), r.gatewayCpuMicrosPerDelivery(),
+                r.clientCpuSeconds(), r.styles(),
+                new Conditions(rttMillis, 5, 2_000_000, null, null, "rtt " + (long) rttMillis + " ms"));
+    }
+
+    @Test
+    void aSweepWritesEveryRunAndAReportChartingLatencyAgainstRttPerStyle(@TempDir Path dir) throws Exception {
+        List<RunResult> runs = List.of(at(0), at(50), at(200));
+        Path html = ResultFiles.writeSweep(runs, dir);
+
+        RunResult[] back = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve(ResultFiles.SWEEP_JSON_NAME).toFile(), RunResult[].class);
+        assertEquals(runs, List.of(back));
+        assertEquals(200.0, back[2].network().rttMillis());
+        String report = Files.readString(html);
+        assertTrue(report.contains("p50 latency (ms) against round-trip time added (ms)"), report);
+        assertEquals(2, report.split("<svg", -1).length - 1, "a p50 and a p99 chart");
+        for (String style : List.of("short-poll", "long-poll", "sse", "ws")) {
+            assertTrue(report.contains("<title>" + style + "</title></polyline>"), style);
+        }
+        assertTrue(report.contains("rtt 200 ms"), "each run's conditions are named");
+    }
+
     @Test
     void ratiosAreAbsentWhenNothingWasDelivered() {
         StyleResult none = style("sse", 0, 60, 2);
