@@ -1,7 +1,11 @@
 package dev.fanfare.client.style;
 
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Follows channels with the best style that works between this client and the gateway, and moves to the next
@@ -21,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>Reconnects within a style (a node restarting, a dropped connection) back off with jitter and resume, as
- * each style client does; only "this style does not work here" moves on. Retrying the better styles later is
- * left to a new client. All work runs on one event loop, shared with the style clients it creates.
+ * each style client does; only "this style does not work here" moves on. Networks change (a laptop leaves the
+ * hotel's proxy), so some time after a fallback the better styles get another chance, again from the cursor.
+ * All work runs on one event loop, shared with the style clients it creates.
  */
 public final class FallbackClient implements StyleClient {
 
@@ -33,18 +38,31 @@ public final class FallbackClient implements StyleClient {
     private final Continuity continuity;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final Duration retryBetterAfter;
 
     private int index;
     private StyleClient current;
     private boolean started;
     private boolean closed;
     private boolean paused;
+    private ScheduledFuture<?> retryBetter;
+
+    /** How long after a fallback the better styles are tried again. */
+    public static final Duration DEFAULT_RETRY_BETTER_AFTER = Duration.ofMinutes(5);
 
     /**
      * @param styles the styles to try, best first (each one of the four, at least one)
      */
     public FallbackClient(ClientResources resources, Subscription subscription, StreamListener listener,
                           List<Style> styles) {
+        this(resources, subscription, listener, styles, DEFAULT_RETRY_BETTER_AFTER);
+    }
+
+    /**
+     * @param retryBetterAfter how long after a fallback to try the better styles again
+     */
+    public FallbackClient(ClientResources resources, Subscription subscription, StreamListener listener,
+                          List<Style> styles, Duration retryBetterAfter) {
         if (styles.isEmpty() || styles.contains(Style.AUTO)) {
             throw new IllegalArgumentException("styles: " + styles + " (expected: one or more of " + Style.FOUR + ")");
         }
@@ -52,6 +70,7 @@ public final class FallbackClient implements StyleClient {
         this.subscription = subscription;
         this.listener = listener;
         this.styles = List.copyOf(styles);
+        this.retryBetterAfter = retryBetterAfter;
         ClientCounters counters = new ClientCounters();
         this.continuity = new Continuity(resources.nextLoop(), counters,
                 new EventIntake(counters, listener, subscription.cursor()), true);
@@ -103,10 +122,36 @@ public final class FallbackClient implements StyleClient {
             listener.onState(ClientState.FALLING_BACK, cause.getMessage() + "; " + from + " -> " + styleInUse()
                     + " from cursor " + continuity.intake().cursor());
             startCurrent();
+            scheduleRetryBetter();
         } else {
             listener.onState(ClientState.FAILED, cause.getMessage());
             finish(cause);
         }
+    }
+
+    private void scheduleRetryBetter() {
+        if (retryBetter != null) {
+            retryBetter.cancel(false);
+        }
+        retryBetter = continuity.loop().schedule(this::retryBetterStyles, retryBetterAfter.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Back to the best style, from the cursor: the one in use stops first, so nothing arrives twice. */
+    private void retryBetterStyles() {
+        retryBetter = null;
+        if (closed || index == 0) {
+            return;
+        }
+        StyleClient old = current;
+        current = null; // its end is no fallback and no failure
+        Style from = styleInUse();
+        index = 0;
+        listener.onState(ClientState.CONNECTING, "trying the better styles again: " + from + " -> " + styleInUse());
+        old.close().whenComplete((ok, error) -> continuity.loop().execute(() -> {
+            if (!closed) {
+                startCurrent();
+            }
+        }));
     }
 
     private void finish(Throwable failure) {
@@ -175,6 +220,9 @@ public final class FallbackClient implements StyleClient {
                 return;
             }
             closed = true;
+            if (retryBetter != null) {
+                retryBetter.cancel(false);
+            }
             if (current != null) {
                 current.close();
             } else {

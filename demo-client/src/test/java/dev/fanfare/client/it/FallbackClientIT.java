@@ -78,12 +78,29 @@ class FallbackClientIT {
         }
     }
 
+    @Test
+    void laterItTriesTheBetterStyleAgainAndWhenThatStillFailsFallsBackAgainWithoutLosingOrRepeating() throws Exception {
+        try (NginxProxy nginx = NginxProxy.start(socketOf(gateway.url()), NginxProxy.Mode.NO_UPGRADE)) {
+            Recorder recorder = followAndCheck(nginx, List.of(Style.WS, Style.SSE), Style.SSE, Duration.ofSeconds(1));
+            assertTrue(recorder.states.stream().anyMatch(s -> s.contains("trying the better styles again")),
+                    recorder.states::toString);
+            assertTrue(recorder.states.stream().filter(s -> s.startsWith("FALLING_BACK")).count() >= 2,
+                    recorder.states::toString);
+        }
+    }
+
     private static void followAndCheck(NginxProxy nginx, List<Style> styles, Style expected) throws Exception {
+        followAndCheck(nginx, styles, expected, FallbackClient.DEFAULT_RETRY_BETTER_AFTER);
+    }
+
+    /** Half the events before it settles on {@code expected}, half after; all must arrive once, in order. */
+    private static Recorder followAndCheck(NginxProxy nginx, List<Style> styles, Style expected, Duration retryBetter)
+            throws Exception {
         String channel = GatewayFixture.uniqueChannel("fallback");
         Subscription subscription = Subscription.of(GatewayAddress.parse(nginx.url()), List.of(channel))
                 .withCursor(gateway.liveCursor(channel)).withStallTimeout(Duration.ofSeconds(2));
         Recorder recorder = new Recorder();
-        FallbackClient client = new FallbackClient(resources, subscription, recorder, styles);
+        FallbackClient client = new FallbackClient(resources, subscription, recorder, styles, retryBetter);
         client.start();
         try {
             for (int n = 1; n <= N / 2; n++) {
@@ -93,11 +110,18 @@ class FallbackClientIT {
             for (int n = N / 2 + 1; n <= N; n++) {
                 gateway.publish(channel, "{\"n\":" + n + "}");
             }
-            await().atMost(WAIT).until(() -> recorder.numbers.size() >= N);
-            assertEquals(IntStream.rangeClosed(1, N).boxed().toList(), recorder.numbers);
+            if (!retryBetter.equals(FallbackClient.DEFAULT_RETRY_BETTER_AFTER)) {
+                // the better style's second chance comes and goes while these are published
+                await().atMost(WAIT).until(() -> recorder.states.stream().filter(s -> s.startsWith("FALLING_BACK")).count() >= 2);
+                gateway.publish(channel, "{\"n\":" + (N + 1) + "}");
+            }
+            int total = retryBetter.equals(FallbackClient.DEFAULT_RETRY_BETTER_AFTER) ? N : N + 1;
+            await().atMost(WAIT).until(() -> recorder.numbers.size() >= total);
+            assertEquals(IntStream.rangeClosed(1, total).boxed().toList(), recorder.numbers);
             assertEquals(0, client.counters().snapshot().duplicates());
             assertEquals(0, client.counters().snapshot().gaps());
             assertTrue(recorder.states.stream().anyMatch(s -> s.startsWith("FALLING_BACK")), recorder.states::toString);
+            return recorder;
         } finally {
             client.close().get(10, TimeUnit.SECONDS);
         }
