@@ -23,15 +23,20 @@ final class SweepReport {
                 .append("Each run's own report is in its rtt-&lt;ms&gt;ms directory.</p>\n");
         for (String percentile : List.of("p50", "p99")) {
             html.append("<h2>").append(percentile).append(" latency, publish to receive, against RTT</h2>\n");
-            html.append(SvgCharts.xy(series(runs, percentile), HtmlReport.CHART_WIDTH, 320,
-                    "round-trip time added (ms)", percentile + " latency (ms)"));
+            html.append(chart(runs, percentile));
         }
         for (RunResult r : runs) {
-            html.append("<h2>RTT ").append(Numbers.millis(r.network() == null ? 0 : r.network().rttMillis()))
+            html.append("<h2>RTT ").append(Math.round(r.network() == null ? 0 : r.network().rttMillis()))
                     .append(" ms</h2>\n").append(HtmlReport.params(r));
             HtmlReport.appendTable(html, r);
         }
         return html.append("</body>\n</html>\n").toString();
+    }
+
+    /** The chart of {@code percentile} latency against RTT, one line per style: a standalone SVG element. */
+    static String chart(List<RunResult> runs, String percentile) {
+        return SvgCharts.xy(series(runs, percentile), HtmlReport.CHART_WIDTH, 320, "round-trip time added (ms)",
+                percentile + " latency (ms)");
     }
 
     /** One line per style: (RTT, latency) of each run in which the style took part. */
