@@ -301,6 +301,14 @@ function baseUrl(url, env) {
   return String(url).replace(/\/+$/, '');
 }
 
+/** A WebSocket `error` message as an Error: its code, and whether retrying could help. */
+function gatewayError(msg) {
+  const error = new Error((msg.code || 'error') + (msg.message ? ': ' + msg.message : ''));
+  error.code = msg.code;
+  error.permanent = msg.code !== 'unavailable' && msg.code !== 'internal';
+  return error;
+}
+
 function stripEnvelope(ack) {
   const answer = Object.assign({}, ack);
   delete answer.type;
@@ -752,9 +760,7 @@ class WsSession {
   /** Handled as it arrives (not a promise later), so no event after it can be taken for older than it. */
   onSubscribeAnswer(msg) {
     if (msg.type === 'error') {
-      const error = new Error((msg.code || 'error') + (msg.message ? ': ' + msg.message : ''));
-      error.code = msg.code;
-      error.permanent = msg.code !== 'unavailable' && msg.code !== 'internal';
+      const error = gatewayError(msg);
       this.close();
       this.sink.failed(error, false);
       return;
@@ -805,10 +811,7 @@ class WsSession {
         if (msg.type === 'ack') {
           waiting.resolve(msg);
         } else {
-          const error = new Error((msg.code || 'error') + (msg.message ? ': ' + msg.message : ''));
-          error.code = msg.code;
-          error.permanent = msg.code !== 'unavailable' && msg.code !== 'internal';
-          waiting.reject(error);
+          waiting.reject(gatewayError(msg));
         }
         break;
       }

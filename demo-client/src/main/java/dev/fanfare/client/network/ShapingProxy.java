@@ -82,8 +82,30 @@ public final class ShapingProxy implements AutoCloseable {
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Either side of a connection: what it reads goes into the lane toward the other side. */
+    private abstract static class Relay extends ChannelInboundHandlerAdapter {
+
+        /** The lane bytes read here go into (null until it exists). */
+        abstract ShapedLane inbound();
+
+        @Override
+        public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ShapedLane lane = inbound();
+            if (msg instanceof ByteBuf bytes && lane != null) {
+                lane.offer(bytes);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
     /** The client's side of one connection: connects upstream after a round trip, then relays both ways. */
-    private static final class Downstream extends ChannelInboundHandlerAdapter {
+    private static final class Downstream extends Relay {
 
         private final InetSocketAddress target;
         private final LinkShape shape;
@@ -135,12 +157,8 @@ public final class ShapingProxy implements AutoCloseable {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf bytes) {
-                up.offer(bytes);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+        ShapedLane inbound() {
+            return up;
         }
 
         @Override
@@ -156,15 +174,10 @@ public final class ShapingProxy implements AutoCloseable {
             }
             ctx.fireChannelInactive();
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 
     /** The gateway's side of one connection. */
-    private static final class Upstream extends ChannelInboundHandlerAdapter {
+    private static final class Upstream extends Relay {
 
         private final ShapedLane down;
         private final ShapedLane up;
@@ -177,12 +190,8 @@ public final class ShapingProxy implements AutoCloseable {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf bytes) {
-                down.offer(bytes);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+        ShapedLane inbound() {
+            return down;
         }
 
         @Override
@@ -193,11 +202,6 @@ public final class ShapingProxy implements AutoCloseable {
                 down.close();
             }
             ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
