@@ -76,6 +76,7 @@ abstract class HttpPollClient extends AbstractStyleClient {
             return;
         }
         healthy();
+        subscribed(); // before the events: a listener that stops after them has seen the subscription first
         if (answer.path("gap").asBoolean(false)) {
             intake.gap(answer.get("gapChannels"), null, receivedNanos);
         }
@@ -86,7 +87,6 @@ abstract class HttpPollClient extends AbstractStyleClient {
             }
         }
         intake.advanceTo(EventIntake.textOrNull(answer.get("cursor")));
-        subscribed();
         if (answer.path("more").asBoolean(false)) {
             attempt();
         } else {

@@ -142,11 +142,19 @@ final class WsClient extends ConnectionStyleClient {
 
         private void onMessage(JsonNode message, long receivedNanos) {
             switch (message.path("type").asText("")) {
-                case "event" -> intake.event(message, receivedNanos);
+                case "event" -> {
+                    // A resume's events come before the acknowledgement: the first already proves the subscription.
+                    if (!acknowledged) {
+                        acknowledged = true;
+                        healthy();
+                        subscribed();
+                    }
+                    intake.event(message, receivedNanos);
+                }
                 case "gap" -> intake.gap(message.get("channels"), EventIntake.textOrNull(message.get("cursor")),
                         receivedNanos);
                 case "ack" -> {
-                    if (SUBSCRIBE_ID.equals(message.path("id").asText())) {
+                    if (SUBSCRIBE_ID.equals(message.path("id").asText()) && !acknowledged) {
                         acknowledged = true;
                         healthy();
                         subscribed();

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -112,6 +113,16 @@ class DemoPageIT {
         assertEquals("ws", stat("auto", "style"));
         assertEquals("ws", panelElement("auto").findElement(By.cssSelector("[data-field='style-now']")).getText());
         assertEquals(List.of(), browser.js("return window.fanfareStats.panels.auto.switchLog"), "no switch was needed");
+    }
+
+    @Test
+    @Order(1)
+    void fanfareJsIsServedAsJavaScriptFromItsOneCopyInClientsJs() throws Exception {
+        HttpResponse<String> js = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fanfare.js"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, js.statusCode());
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"), js.headers()::toString);
+        assertEquals(Files.readString(Path.of("..", "clients", "js", "fanfare.js")), js.body());
     }
 
     @Test
