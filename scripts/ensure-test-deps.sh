@@ -3,8 +3,12 @@
 #   redis-server               tests start their own redis-server processes on free ports
 #   chromium, chromedriver     browser tests drive a real headless Chromium
 #   prometheus, promtool       a test starts its own Prometheus scraping /metrics, and lints the exposition
+#   nginx                      tests and compare start their own nginx (no upgrades, buffering) on free ports
+#   node                       fanfare.js's unit tests run under node's own test runner
 # Safe to run repeatedly, without a terminal (CI=true, no stdin). Never leaves a system Redis running.
 set -euo pipefail
+# nginx lives in /usr/sbin, which a non-root PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 # command -> Debian package
 declare -A PACKAGE_OF=(
@@ -13,6 +17,8 @@ declare -A PACKAGE_OF=(
   [chromedriver]=chromium-driver
   [prometheus]=prometheus
   [promtool]=prometheus
+  [nginx]=nginx
+  [node]=nodejs
 )
 
 # An executable file on PATH (command -v alone also reports non-executable files).
@@ -42,7 +48,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "ensure-test-deps: installing ${missing[*]}" >&2
-# Keep package scripts from starting services (a system redis on :6379) during the install.
+# Keep package scripts from starting services (a system redis on :6379, nginx on :80) during the install.
 policy=/usr/sbin/policy-rc.d
 own_policy=false
 if [ ! -e "$policy" ]; then
@@ -58,8 +64,8 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
 
-# On a systemd machine the package enables the service for the next boot; tests never use it.
-for service in redis-server prometheus; do
+# On a systemd machine a package enables its service for the next boot; tests never use it.
+for service in redis-server prometheus nginx; do
   if [[ " ${missing[*]} " == *" $service "* ]] && [ -d /run/systemd/system ]; then
     "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
   fi

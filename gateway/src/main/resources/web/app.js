@@ -1,8 +1,9 @@
-// Fanfare demo page: four panels, one per push style, each with its own subscription to the same channels.
+// Fanfare demo page: five panels, each its own fanfare.js client subscribed to the same channels. Four are held to
+// one push style each; the fifth ("auto") lets fanfare.js pick the best style that works here and shows every switch.
 // Plain JavaScript, no framework, no network access beyond the gateway that served this page.
 //
 // Page options (query string): ?posts=post-1,post-2 picks the posts shown (default post-1..post-5).
-'use strict';
+import { connect } from '/fanfare.js';
 
 (function () {
   const KEY = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -17,13 +18,10 @@
   const CHART_POINTS = 120; // seconds of history on the chart
   const MAX_CHANNELS = 300; // rows and per-channel counters kept; ticker/* could name any number of symbols
   const LONGPOLL_TIMEOUT_S = 25;
-  const REQUEST_TIMEOUT_MS = 10000;
-  const ACTION_TIMEOUT_MS = 10000;
+  const MAX_SWITCHES_SHOWN = 20;
 
   const USER = browserUserId();
   const likes = loadLikes();
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
 
   /** Counters and displayed values of every panel, read by the browser test and handy in devtools. */
   const fanfareStats = { user: USER, channels: CHANNELS, posts: POSTS, panels: {}, pageErrors: [] };
@@ -65,18 +63,6 @@
     }
   }
 
-  function query(cursor, extra) {
-    const q = new URLSearchParams();
-    CHANNELS.forEach((c) => q.append('channel', c));
-    if (cursor) q.set('cursor', cursor);
-    Object.entries(extra || {}).forEach(([k, v]) => q.set(k, String(v)));
-    return q.toString();
-  }
-
-  function utf8Length(text) {
-    return encoder.encode(text).length;
-  }
-
   function percentile(sorted, q) {
     if (sorted.length === 0) return null;
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -102,53 +88,6 @@
 
   function formatPrice(v) {
     return typeof v === 'number' ? v.toFixed(2) : '–';
-  }
-
-  /** Waits 0.5, 1, 2, 4, then 5 s between attempts, with jitter so panels do not retry in lockstep. */
-  function backoffMs(failures) {
-    const base = Math.min(5000, 500 * Math.pow(2, Math.max(0, failures - 1)));
-    return base * (0.75 + Math.random() * 0.5);
-  }
-
-  class HttpError extends Error {
-    constructor(status, body) {
-      const code = body && body.error ? body.error : 'http_' + status;
-      super(status + ' ' + code + (body && body.message ? ': ' + body.message : ''));
-      this.status = status;
-      this.code = code;
-    }
-  }
-
-  /** One HTTP request counted against the panel: its request and the bytes of the answer's body. */
-  async function request(panel, method, url, body, timeoutMs) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
-    panel.stats.requests++;
-    try {
-      const res = await fetch(url, {
-        method,
-        cache: 'no-store',
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: abort.signal,
-      });
-      const buffer = await res.arrayBuffer();
-      panel.stats.bytes += buffer.byteLength;
-      const text = decoder.decode(buffer);
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch (e) {
-        json = null;
-      }
-      if (!res.ok) throw new HttpError(res.status, json);
-      return json;
-    } catch (e) {
-      if (e.name === 'AbortError') throw new Error('no answer within ' + timeoutMs / 1000 + ' s');
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   // ---------------------------------------------------------------- one panel: display and figures
@@ -243,7 +182,6 @@
 
     connected() {
       if (this.stats.state !== 'live') {
-        if (this.everLive) this.stats.reconnects++;
         this.everLive = true;
         this.setState('live');
       }
@@ -253,16 +191,28 @@
       this.setState('down', reason);
     }
 
+    /** The client moved from one style to another (auto panel: fell back, or tried the better ones again). */
+    switched(change) {
+      const entry = { from: change.from, to: change.style, reason: change.reason || '', at: Date.now() };
+      this.stats.switchLog.push(entry);
+      if (this.stats.switchLog.length > MAX_SWITCHES_SHOWN) this.stats.switchLog.shift();
+      const list = this.field('switches');
+      if (list) {
+        const item = document.createElement('li');
+        item.textContent = new Date(entry.at).toLocaleTimeString() + ' ' + entry.from + ' → ' + entry.to +
+          (entry.reason ? ': ' + entry.reason : '');
+        list.appendChild(item);
+        while (list.children.length > MAX_SWITCHES_SHOWN) list.removeChild(list.firstChild);
+      }
+      if (this.onSwitch) this.onSwitch();
+    }
+
     setState(state, reason) {
       this.stats.state = state;
       const el = this.field('state');
       el.textContent = state === 'down' ? 'reconnecting' : state;
       el.className = 'state ' + state;
       el.title = reason ? String(reason) : '';
-    }
-
-    addBytes(n) {
-      this.stats.bytes += n;
     }
 
     /** An event envelope, from any transport. */
@@ -384,90 +334,48 @@
     el.classList.add(up ? 'flash-up' : 'flash-down');
   }
 
-  // ---------------------------------------------------------------- HTTP actions (short poll, long poll, SSE)
-
-  const httpActions = {
-    clap(panel, post) {
-      return request(panel, 'POST', '/claps/' + encodeURIComponent(post), { user: USER, count: 1 },
-        ACTION_TIMEOUT_MS);
-    },
-    like(panel, post, on) {
-      return request(panel, on ? 'PUT' : 'DELETE', '/likes/' + encodeURIComponent(post), { user: USER },
-        ACTION_TIMEOUT_MS);
-    },
-  };
-
-  // ---------------------------------------------------------------- short and long polling
+  // ---------------------------------------------------------------- one panel's fanfare.js client
 
   /**
-   * Polls in a loop, keeping the cursor across failures so a restart of the gateway loses nothing. Short polling
-   * waits `intervalMs` between answers; long polling asks again at once, the gateway parks the request.
+   * Connects a panel: a fanfare.js client limited to `styles` (one style, or all four for the auto panel) and one
+   * subscription to the page's channels. Claps and likes go through the client (over its WebSocket when open).
    */
-  class Poller {
-    constructor(panel, path, extraParams, intervalMs, timeoutMs) {
+  class Transport {
+    constructor(panel, styles) {
       this.panel = panel;
-      this.path = path;
-      this.extraParams = extraParams;
-      this.intervalMs = intervalMs;
-      this.timeoutMs = timeoutMs;
-      this.cursor = null;
-      this.failures = 0;
-      this.timer = null;
-      this.inFlight = false;
+      this.client = connect('', { styles, user: USER, longPollTimeoutS: LONGPOLL_TIMEOUT_S });
+      const stats = panel.stats;
+      ['requests', 'bytes', 'reconnects', 'switches'].forEach((name) => Object.defineProperty(stats, name, {
+        get: () => this.client.stats[name], enumerable: true,
+      }));
+      Object.defineProperty(stats, 'style', { get: () => this.client.style, enumerable: true });
+      stats.switchLog = [];
     }
 
     start() {
-      this.poll();
+      this.sub = this.client.subscribe(CHANNELS, {
+        onEvent: (env) => {
+          this.panel.stats.cursor = env.cursor;
+          this.panel.onEvent(env);
+        },
+        onGap: (gap) => this.panel.onGap(gap.channels, gap.reason === 'bad_cursor'
+          ? 'the gateway refused the cursor; started again from the latest state' : null),
+        onState: (change) => this.onState(change),
+      });
     }
 
-    setInterval(ms) {
-      this.intervalMs = ms;
-      // Apply a shorter interval now rather than after the wait already scheduled.
-      if (this.timer !== null && !this.inFlight) {
-        clearTimeout(this.timer);
-        this.schedule(0);
-      }
+    onState(change) {
+      if (change.from) this.panel.switched(change);
+      if (change.state === 'live') this.panel.connected();
+      else if (change.state === 'reconnecting' || change.state === 'failed') this.panel.down(change.reason);
     }
 
-    schedule(ms) {
-      this.timer = setTimeout(() => { this.timer = null; this.poll(); }, ms);
-    }
+    clap(post) { return this.client.clap(post, 1); }
 
-    async poll() {
-      this.inFlight = true;
-      let next;
-      try {
-        const body = await request(this.panel, 'GET', this.path + '?' + query(this.cursor, this.extraParams), undefined,
-          this.timeoutMs);
-        this.failures = 0;
-        this.panel.connected();
-        if (body.gap) this.panel.onGap(body.gapChannels);
-        (body.events || []).forEach((env) => this.panel.onEvent(env));
-        if (body.cursor) this.cursor = this.panel.stats.cursor = body.cursor;
-        next = body.more ? 0 : this.intervalMs;
-      } catch (e) {
-        if (e.code === 'bad_cursor') {
-          // The gateway does not know this cursor (e.g. its data was wiped): start over, and say so.
-          this.cursor = this.panel.stats.cursor = null;
-          this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
-          next = 0;
-        } else {
-          this.failures++;
-          this.panel.down(e.message);
-          next = backoffMs(this.failures);
-        }
-      } finally {
-        this.inFlight = false;
-      }
-      this.schedule(next);
-    }
-
-    clap(post) { return httpActions.clap(this.panel, post); }
-
-    like(post, on) { return httpActions.like(this.panel, post, on); }
+    like(post, on) { return this.client.like(post, on); }
   }
 
-  function shortPollControls(panel, poller) {
+  function shortPollControls(panel, client) {
     const box = panel.field('controls');
     box.innerHTML = '<label>interval <input type="range" min="100" max="5000" step="100" data-field="interval">' +
       ' <output data-field="interval-out"></output></label>';
@@ -478,217 +386,23 @@
       out.textContent = (ms / 1000).toFixed(1) + ' s';
       panel.field('how').textContent = 'GET /poll every ' + (ms / 1000).toFixed(1) + ' s, answered at once';
     };
-    input.value = String(poller.intervalMs);
+    input.value = String(client.options.pollIntervalMs);
     show();
-    input.addEventListener('input', () => { show(); poller.setInterval(Number(input.value)); });
+    input.addEventListener('input', () => { show(); client.setPollInterval(Number(input.value)); });
   }
 
-  // ---------------------------------------------------------------- Server-Sent Events
-
-  /**
-   * EventSource reconnects by itself after a dropped connection and sends Last-Event-ID. It gives up only when the
-   * gateway answers with an error status; then this opens a new one with ?cursor=, after checking the cursor is
-   * still accepted (EventSource cannot show the status, so a refused cursor would otherwise loop).
-   */
-  class SseTransport {
-    constructor(panel) {
-      this.panel = panel;
-      this.cursor = null;
-      this.failures = 0;
-      this.source = null;
-    }
-
-    start() {
-      this.open();
-    }
-
-    open() {
-      const source = new EventSource('/sse?' + query(this.cursor));
-      this.source = source;
-      source.onopen = () => {
-        this.failures = 0;
-        this.panel.stats.requests++;
-        this.panel.connected();
-      };
-      source.onmessage = (e) => {
-        this.count(e, 'message');
-        const env = JSON.parse(e.data);
-        this.remember(e.lastEventId || env.cursor);
-        this.panel.onEvent(env);
-      };
-      source.addEventListener('gap', (e) => {
-        this.count(e, 'gap');
-        const gap = JSON.parse(e.data);
-        this.remember(e.lastEventId || gap.cursor);
-        this.panel.onGap(gap.channels);
-      });
-      source.addEventListener('disconnect', (e) => {
-        this.count(e, 'disconnect');
-        const why = JSON.parse(e.data);
-        this.panel.notice('gateway closed the stream (' + why.reason + '); resuming from the last event');
-      });
-      source.onerror = () => {
-        if (source.readyState === EventSource.CLOSED) {
-          source.close();
-          this.failures++;
-          this.panel.down('the gateway refused the stream');
-          setTimeout(() => this.reopen(), backoffMs(this.failures));
-        } else {
-          this.panel.down('connection lost; the browser retries with Last-Event-ID');
-        }
-      };
-    }
-
-    async reopen() {
-      if (this.cursor) {
-        try {
-          await request(this.panel, 'GET', '/poll?' + query(this.cursor, { limit: 1 }), undefined, REQUEST_TIMEOUT_MS);
-        } catch (e) {
-          if (e.code === 'bad_cursor') {
-            this.cursor = this.panel.stats.cursor = null;
-            this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
-          }
-        }
-      }
-      this.open();
-    }
-
-    remember(cursor) {
-      if (cursor) this.cursor = this.panel.stats.cursor = cursor;
-    }
-
-    /** The event's share of the stream: its text plus the field names and line ends around it. */
-    count(e, type) {
-      const framing = (type === 'message' ? 0 : 8 + type.length) + (e.lastEventId ? 5 + e.lastEventId.length : 0) + 8;
-      this.panel.addBytes(utf8Length(e.data) + framing);
-    }
-
-    clap(post) { return httpActions.clap(this.panel, post); }
-
-    like(post, on) { return httpActions.like(this.panel, post, on); }
-  }
-
-  // ---------------------------------------------------------------- WebSocket
-
-  /**
-   * One socket: subscribes after it opens (with the cursor when it has one), sends claps and likes as messages and
-   * matches each answer to its request by id. On close it reopens and subscribes again from its cursor.
-   */
-  class WsTransport {
-    constructor(panel) {
-      this.panel = panel;
-      this.cursor = null;
-      this.failures = 0;
-      this.socket = null;
-      this.nextId = 1;
-      this.pending = new Map(); // id -> {resolve, reject, timer, subscribe}
-    }
-
-    start() {
-      this.open();
-    }
-
-    open() {
-      const socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-      this.socket = socket;
-      socket.onopen = () => {
-        this.failures = 0;
-        this.panel.stats.requests++; // the upgrade request
-        this.panel.connected();
-        this.subscribe();
-      };
-      socket.onmessage = (e) => {
-        this.panel.addBytes(utf8Length(e.data));
-        this.onMessage(JSON.parse(e.data));
-      };
-      socket.onclose = (e) => {
-        this.pending.forEach((p) => { clearTimeout(p.timer); p.reject(new Error('socket closed')); });
-        this.pending.clear();
-        this.failures++;
-        this.panel.down('closed with ' + e.code + (e.reason ? ' ' + e.reason : ''));
-        setTimeout(() => this.open(), backoffMs(this.failures));
-      };
-      // An error is always followed by close, which does the work.
-      socket.onerror = () => {};
-    }
-
-    subscribe() {
-      const message = { type: 'subscribe', channels: CHANNELS };
-      if (this.cursor) message.cursor = this.cursor;
-      const hadCursor = Boolean(this.cursor);
-      this.send(message, true).then((ack) => {
-        // Without a cursor of our own, the connection's position is where we stand now.
-        if (!hadCursor && !this.cursor && ack.cursor) this.remember(ack.cursor);
-      }, (e) => {
-        if (e.code === 'bad_cursor') {
-          this.cursor = this.panel.stats.cursor = null;
-          this.panel.onGap([], 'the gateway refused the cursor; started again from the latest state');
-          if (this.socket && this.socket.readyState === WebSocket.OPEN) this.subscribe();
-        } else {
-          this.panel.notice('subscribe refused: ' + e.message, true);
-        }
-      });
-    }
-
-    onMessage(msg) {
-      switch (msg.type) {
-        case 'event':
-          this.remember(msg.cursor);
-          this.panel.onEvent(msg);
-          break;
-        case 'gap':
-          this.remember(msg.cursor);
-          this.panel.onGap(msg.channels);
-          break;
-        case 'ack':
-        case 'error': {
-          const waiting = this.pending.get(msg.id);
-          if (!waiting) {
-            if (msg.type === 'error') this.panel.notice('gateway: ' + (msg.message || msg.code), true);
-            return;
-          }
-          this.pending.delete(msg.id);
-          clearTimeout(waiting.timer);
-          if (msg.type === 'ack') {
-            waiting.resolve(msg);
-          } else {
-            const error = new Error((msg.code || 'error') + (msg.message ? ': ' + msg.message : ''));
-            error.code = msg.code;
-            waiting.reject(error);
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    }
-
-    remember(cursor) {
-      if (cursor) this.cursor = this.panel.stats.cursor = cursor;
-    }
-
-    send(message, isSubscribe) {
-      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
-        return Promise.reject(new Error('not connected'));
-      }
-      const id = (isSubscribe ? 's' : 'a') + this.nextId++;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.pending.delete(id);
-          reject(new Error('no answer within ' + ACTION_TIMEOUT_MS / 1000 + ' s'));
-        }, ACTION_TIMEOUT_MS);
-        this.pending.set(id, { resolve, reject, timer });
-        this.socket.send(JSON.stringify(Object.assign({}, message, { id })));
-      });
-    }
-
-    clap(post) {
-      return this.send({ type: 'clap', post, user: USER, count: 1 });
-    }
-
-    like(post, on) {
-      return this.send({ type: 'like', post, user: USER, like: on });
-    }
+  /** The auto panel names the style in use and lists each switch with its reason. */
+  function autoControls(panel, client) {
+    const box = panel.field('controls');
+    box.innerHTML = '<p class="style-now">style in use: <strong data-field="style-now"></strong></p>' +
+      '<ol class="switches" data-field="switches"></ol>';
+    const show = () => {
+      panel.field('style-now').textContent = client.style;
+      panel.field('how').textContent = 'fanfare.js picks the best of WebSocket, SSE, long polling and short ' +
+        'polling that works here, and switches without losing or repeating an event';
+    };
+    show();
+    panel.onSwitch = show;
   }
 
   // ---------------------------------------------------------------- the shared chart
@@ -782,17 +496,19 @@
   const poll = new Panel('poll', 'Short polling', '', '#d97706');
   const longpoll = new Panel('longpoll', 'Long polling',
     'GET /longpoll, parked until an event arrives (up to ' + LONGPOLL_TIMEOUT_S + ' s)', '#7c3aed');
-  const sse = new Panel('sse', 'Server-Sent Events', 'EventSource on GET /sse, one stream, resumes with Last-Event-ID',
+  const sse = new Panel('sse', 'Server-Sent Events', 'EventSource on GET /sse, one stream, resumes from its cursor',
     '#0891b2');
   const ws = new Panel('ws', 'WebSocket', 'one socket on /ws; claps and likes go over it too', '#16a34a');
-  const panels = [poll, longpoll, sse, ws];
+  const auto = new Panel('auto', 'Auto (fanfare.js)', '', '#475467');
+  const panels = [poll, longpoll, sse, ws, auto];
 
-  poll.transport = new Poller(poll, '/poll', { limit: 100 }, 1000, REQUEST_TIMEOUT_MS);
-  longpoll.transport = new Poller(longpoll, '/longpoll', { timeout: LONGPOLL_TIMEOUT_S }, 0,
-    (LONGPOLL_TIMEOUT_S + 10) * 1000);
-  sse.transport = new SseTransport(sse);
-  ws.transport = new WsTransport(ws);
-  shortPollControls(poll, poll.transport);
+  poll.transport = new Transport(poll, ['poll']);
+  longpoll.transport = new Transport(longpoll, ['longpoll']);
+  sse.transport = new Transport(sse, ['sse']);
+  ws.transport = new Transport(ws, ['ws']);
+  auto.transport = new Transport(auto, ['ws', 'sse', 'longpoll', 'poll']);
+  shortPollControls(poll, poll.transport.client);
+  autoControls(auto, auto.transport.client);
 
   panels.forEach((p) => container.appendChild(p.root));
   buildLegend(panels);

@@ -23,6 +23,18 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         return duration;
     }
 
+    /** The same syntax, zero allowed: a delay that may be none ({@code --rtt 0ms}). */
+    public static final class OrZero implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = parse(value.trim());
+            if (duration.isNegative()) {
+                throw new CommandLine.TypeConversionException(value + " (expected: a duration >= 0, e.g. 50ms)");
+            }
+            return duration;
+        }
+    }
+
     private static Duration parse(String value) {
         Matcher human = HUMAN.matcher(value);
         if (human.matches()) {

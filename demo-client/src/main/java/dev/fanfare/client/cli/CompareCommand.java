@@ -2,6 +2,7 @@ package dev.fanfare.client.cli;
 
 import dev.fanfare.client.DurationConverter;
 import dev.fanfare.client.load.LoadPlan;
+import dev.fanfare.client.load.NetworkPlan;
 import dev.fanfare.client.report.ResultFiles;
 import dev.fanfare.client.report.ResultTable;
 import dev.fanfare.client.report.RunResult;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,8 +33,11 @@ import java.util.concurrent.Callable;
                 "Publishes the feed itself (so the expected count is exact), then prints per style: delivered/expected,",
                 "latency p50/p90/p99/max, HTTP requests and bytes per event, connections held, and the gateway's CPU",
                 "time when it runs on this machine. Writes result.json and a self-contained report.html."},
-        footerHeading = "%nExample:%n",
-        footer = "  fanfare compare --clients 50 --rate 20 --duration 60s --out target/compare-50x20")
+        footerHeading = "%nExamples:%n",
+        footer = {"  fanfare compare --clients 50 --rate 20 --duration 60s --out target/compare-50x20",
+                "  fanfare compare --clients 5 --rtt 0ms,50ms,200ms --jitter 5ms --bandwidth 2mbit --duration 20s",
+                "  fanfare compare --clients 5 --proxy nginx-buffering --styles sse,long-poll,auto",
+                "  fanfare compare --clients 5 --rtt 100ms --churn 5s"})
 public final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -62,8 +67,12 @@ public final class CompareCommand implements Callable<Integer> {
     List<Style> styles;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Directory for result.json and report.html (default: target/compare-<time>).")
+            description = {"Directory for result.json and report.html (default: target/compare-<time>); with several",
+                    "--rtt values, one rtt-<ms>ms directory per run and a report.html charting latency against RTT."})
     Path out;
+
+    @Mixin
+    NetworkOptions network;
 
     @Override
     public Integer call() throws InterruptedException, IOException {
@@ -71,18 +80,28 @@ public final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--clients: " + clients + " (expected: > 0)");
         }
         List<LoadPlan.Group> groups = new LinkedHashSet<>(styles).stream().map(s -> new LoadPlan.Group(s, clients)).toList();
-        LoadPlan plan = LoadCommandSupport.plan(spec, "compare", gateway.address(spec), groups, rate, duration, load);
-        RunResult result = LoadCommandSupport.run(spec, gateway, load, plan);
-        if (result == null) {
-            return ExitCodes.FAILURE;
-        }
+        LoadPlan base = LoadCommandSupport.plan(spec, "compare", gateway.address(spec), groups, rate, duration, load);
+        List<NetworkPlan> conditions = network.plans(spec);
         Path dir = out != null ? out : ResultFiles.defaultDirectory("compare", LocalDateTime.now());
-        ResultFiles.Written written = ResultFiles.write(result, dir);
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.print(ResultTable.compare(result));
-        stdout.println("result: " + written.json().toAbsolutePath());
-        stdout.println("report: " + written.html().toAbsolutePath());
-        stdout.flush();
-        return result.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+        List<RunResult> results = new ArrayList<>();
+        for (NetworkPlan condition : conditions) {
+            RunResult result = LoadCommandSupport.run(spec, gateway, load, base.withNetwork(condition));
+            if (result == null) {
+                return ExitCodes.FAILURE;
+            }
+            results.add(result);
+            Path runDir = conditions.size() == 1 ? dir : dir.resolve("rtt-" + condition.link().rtt().toMillis() + "ms");
+            ResultFiles.Written written = ResultFiles.write(result, runDir);
+            stdout.print(ResultTable.compare(result));
+            stdout.println("result: " + written.json().toAbsolutePath());
+            stdout.println("report: " + written.html().toAbsolutePath());
+            stdout.flush();
+        }
+        if (results.size() > 1) {
+            stdout.println("latency against RTT: " + ResultFiles.writeSweep(results, dir).toAbsolutePath());
+            stdout.flush();
+        }
+        return results.stream().allMatch(RunResult::complete) ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
 }

@@ -3,6 +3,7 @@ package dev.fanfare.client.cli;
 import dev.fanfare.client.load.LoadPlan;
 import dev.fanfare.client.load.LoadRun;
 import dev.fanfare.client.load.LoadRunException;
+import dev.fanfare.client.load.NetworkPlan;
 import dev.fanfare.client.load.Progress;
 import dev.fanfare.client.report.RunResult;
 import dev.fanfare.client.style.ClientResources;
@@ -41,7 +42,7 @@ final class LoadCommandSupport {
         List<InetAddress> sources = sourceAddresses(spec, options, clients);
         try {
             return new LoadPlan(kind, gateway, groups, channel, rate, duration, options.drain, options.pollInterval,
-                    sources, options.connectConcurrency, options.gatewayPid);
+                    sources, options.connectConcurrency, options.gatewayPid, NetworkPlan.DIRECT);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param sourceAddresses    local addresses the clients bind to in turn (empty: the kernel's choice)
  * @param connectConcurrency clients connecting at once while the run starts
  * @param gatewayPid         the gateway process to measure (null: find the local listener if any)
+ * @param network            what stands between the clients and the gateway
  */
 public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
                        Duration duration, Duration drainTimeout, Duration pollInterval,
-                       List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid) {
+                       List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network) {
 
     /** {@code clients} clients of {@code style}. */
     public record Group(Style style, int clients) {
@@ -51,9 +52,16 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
         if (connectConcurrency <= 0) {
             throw new IllegalArgumentException("connectConcurrency: " + connectConcurrency + " (expected: > 0)");
         }
+        Objects.requireNonNull(network, "network");
         if (channel.contains("*")) {
             throw new IllegalArgumentException("channel: " + channel + " (expected: a concrete key, runs publish to it)");
         }
+    }
+
+    /** The same plan through other network conditions. */
+    public LoadPlan withNetwork(NetworkPlan conditions) {
+        return new LoadPlan(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval,
+                sourceAddresses, connectConcurrency, gatewayPid, conditions);
     }
 
     public int totalClients() {

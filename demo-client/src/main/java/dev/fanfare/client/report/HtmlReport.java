@@ -10,27 +10,15 @@ import java.util.function.Function;
  */
 public final class HtmlReport {
 
-    private static final int CHART_WIDTH = 760;
+    static final int CHART_WIDTH = 760;
 
     private HtmlReport() {
     }
 
     public static String render(RunResult r) {
-        StringBuilder html = new StringBuilder(32 * 1024);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Fanfare ")
-                .append(Html.escape(r.kind())).append(" — ").append(Html.escape(r.startedAt())).append("</title>\n")
-                .append("<style>\n")
-                .append("body{font-family:sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}\n")
-                .append("table{border-collapse:collapse;font-size:14px}td,th{padding:4px 8px;border-bottom:1px solid #ddd;")
-                .append("text-align:right}td:first-child,th:first-child{text-align:left;white-space:nowrap}\n")
-                .append(".swatch{display:inline-block;width:10px;height:10px;margin-right:6px}\n")
-                .append(".params{color:#555}.bad{color:#b00020;font-weight:bold}\n</style>\n</head>\n<body>\n");
+        StringBuilder html = head(r.kind() + " — " + r.startedAt());
         html.append("<h1>Fanfare ").append(Html.escape(r.kind())).append("</h1>\n");
-        html.append("<p class=\"params\">").append(Html.escape(String.format(Locale.ROOT,
-                "%s events/s for %.1f s to %s on %s; %d published (%d failed, %d dropped). Started %s on %s.",
-                Numbers.ratio(r.ratePerSecond()), r.publishSeconds(), r.channel(), r.gatewayUrl(), r.published(),
-                r.publishFailures(), r.publishDropped(), r.startedAt(), r.machine()))).append("</p>\n");
+        html.append(params(r));
         appendTable(html, r);
         html.append("<p>").append(Html.escape(cpuLine(r))).append("</p>\n");
 
@@ -47,7 +35,31 @@ public final class HtmlReport {
         return html.toString();
     }
 
-    private static void appendTable(StringBuilder html, RunResult r) {
+    /** The document up to {@code <body>}: one stylesheet for every report. */
+    static StringBuilder head(String title) {
+        return new StringBuilder(32 * 1024)
+                .append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Fanfare ")
+                .append(Html.escape(title)).append("</title>\n")
+                .append("<style>\n")
+                .append("body{font-family:sans-serif;margin:2em auto;max-width:860px;color:#222;padding:0 1em}\n")
+                .append("table{border-collapse:collapse;font-size:14px}td,th{padding:4px 8px;border-bottom:1px solid #ddd;")
+                .append("text-align:right}td:first-child,th:first-child{text-align:left;white-space:nowrap}\n")
+                .append(".swatch{display:inline-block;width:10px;height:10px;margin-right:6px}\n")
+                .append(".params{color:#555}.bad{color:#b00020;font-weight:bold}\n</style>\n</head>\n<body>\n");
+    }
+
+    /** What was published, where, and through what network. */
+    static String params(RunResult r) {
+        String run = "<p class=\"params\">" + Html.escape(String.format(Locale.ROOT,
+                "%s events/s for %.1f s to %s on %s; %d published (%d failed, %d dropped). Started %s on %s.",
+                Numbers.ratio(r.ratePerSecond()), r.publishSeconds(), r.channel(), r.gatewayUrl(), r.published(),
+                r.publishFailures(), r.publishDropped(), r.startedAt(), r.machine())) + "</p>\n";
+        return r.network() == null ? run : run + "<p class=\"params\">Network between the clients and the gateway: "
+                + Html.escape(r.network().description()) + ".</p>\n";
+    }
+
+    static void appendTable(StringBuilder html, RunResult r) {
         html.append("<table>\n<tr><th>style</th><th>clients</th><th>delivered / expected</th><th>p50 ms</th>")
                 .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>requests / event</th><th>bytes / event</th>")
                 .append("<th>connections held</th><th>duplicates</th><th>out of order</th><th>gaps</th></tr>\n");

@@ -44,9 +44,10 @@ public final class ResultTable {
     }
 
     private static String header(RunResult r) {
-        return String.format(Locale.ROOT, "%s: %s events/s planned, %s/s achieved: %d published in %.1f s on %s (channel %s)%n",
+        String run = String.format(Locale.ROOT, "%s: %s events/s planned, %s/s achieved: %d published in %.1f s on %s (channel %s)%n",
                 r.kind(), Numbers.ratio(r.ratePerSecond()), Numbers.ratio(r.published() / r.publishSeconds()),
                 r.published(), r.publishSeconds(), r.gatewayUrl(), r.channel());
+        return r.network() == null ? run : run + "network: " + r.network().description() + System.lineSeparator();
     }
 
     private static String footer(RunResult r) {

@@ -20,12 +20,14 @@ import java.util.List;
  * @param gatewayCpuMicrosPerDelivery gateway CPU per delivered event, or null
  * @param clientCpuSeconds            this process's CPU time over the same window (a saturated client
  *                                    inflates latency), or null
+ * @param network                     what stood between the clients and the gateway (null in results from
+ *                                    before conditions were recorded)
  */
 public record RunResult(String kind, String startedAt, String machine, String gatewayUrl, String channel,
                         double ratePerSecond, double publishSeconds, long published, long publishFailures,
                         long publishDropped, Long gatewayPid, Double gatewayCpuSeconds, String gatewayCpuNote,
                         double deliveriesPerSecond, Double gatewayCpuMicrosPerDelivery, Double clientCpuSeconds,
-                        List<StyleResult> styles) {
+                        List<StyleResult> styles, Conditions network) {
 
     public RunResult {
         styles = List.copyOf(styles);

@@ -9,7 +9,8 @@ final class StyleColors {
             "short-poll", "#d95f02",
             "long-poll", "#7570b3",
             "sse", "#1b9e77",
-            "ws", "#e7298a");
+            "ws", "#e7298a",
+            "auto", "#666666");
 
     private StyleColors() {
     }

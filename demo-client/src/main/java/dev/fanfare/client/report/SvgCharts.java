@@ -13,6 +13,10 @@ final class SvgCharts {
     record Series(String name, String color, List<CdfPoint> points) {
     }
 
+    /** A named line of an x-y chart: points as {x, y}, in x order. */
+    record Line(String name, String color, List<double[]> points) {
+    }
+
     /** One labelled bar; {@code value} null draws no bar and writes "n/a". */
     record Bar(String name, String color, Double value) {
     }
@@ -68,6 +72,56 @@ final class SvgCharts {
             legendY += 18;
         }
         return close(svg);
+    }
+
+    /** Lines on linear axes from zero, each point marked; for latency against RTT. */
+    static String xy(List<Line> lines, int width, int height, String xLabel, String yLabel) {
+        double maxX = lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[0]).max().orElse(1);
+        double maxY = lines.stream().flatMap(l -> l.points().stream()).mapToDouble(p -> p[1]).max().orElse(1);
+        maxX = niceCeiling(Math.max(maxX, 1));
+        maxY = niceCeiling(Math.max(maxY, 1));
+        int plotW = width - LEFT - RIGHT;
+        int plotH = height - TOP - BOTTOM;
+        StringBuilder svg = open(width, height, yLabel + " against " + xLabel);
+        for (int i = 0; i <= 4; i++) {
+            double x = LEFT + plotW * i / 4.0;
+            double y = TOP + plotH * (1 - i / 4.0);
+            svg.append(line(x, TOP, x, TOP + plotH, "#ddd"));
+            svg.append(text(x, TOP + plotH + 16, "middle", Numbers.ratio(maxX * i / 4)));
+            svg.append(line(LEFT, y, LEFT + plotW, y, "#ddd"));
+            svg.append(text(LEFT - 6, y + 4, "end", Numbers.tickMillis(maxY * i / 4)));
+        }
+        svg.append(text(LEFT + plotW / 2.0, height - 6, "middle", xLabel));
+        int legendY = TOP + 14;
+        for (Line l : lines) {
+            StringBuilder points = new StringBuilder();
+            for (double[] p : l.points()) {
+                double x = LEFT + plotW * p[0] / maxX;
+                double y = TOP + plotH * (1 - p[1] / maxY);
+                points.append(fmt(x)).append(',').append(fmt(y)).append(' ');
+                svg.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
+                        .append("\" r=\"3\" fill=\"").append(l.color()).append("\"/>\n");
+            }
+            svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(l.color())
+                    .append("\" points=\"").append(points.toString().trim()).append("\"><title>")
+                    .append(Html.escape(l.name())).append("</title></polyline>\n");
+            svg.append("<rect x=\"").append(LEFT + 10).append("\" y=\"").append(legendY - 9)
+                    .append("\" width=\"12\" height=\"12\" fill=\"").append(l.color()).append("\"/>\n");
+            svg.append(text(LEFT + 28, legendY + 1, "start", l.name()));
+            legendY += 18;
+        }
+        return close(svg);
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code v}. */
+    private static double niceCeiling(double v) {
+        double power = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[]{1, 2, 5, 10}) {
+            if (m * power >= v) {
+                return m * power;
+            }
+        }
+        return 10 * power;
     }
 
     /** Horizontal bars on a linear scale from zero, each labelled with its value. */

@@ -37,18 +37,32 @@ class CompareIT {
         gateway.close();
     }
 
-    @Test
-    void everyStyleReceivesEveryPublishedEventAndTheResultFilesSayHowMany(@TempDir Path out) throws Exception {
+    /** What a compare command printed and returned. */
+    private record Run(int code, StringWriter stdout, StringWriter stderr) {
+        String output() {
+            return stdout + "\n" + stderr;
+        }
+    }
+
+    private static Run compare(String... args) {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(stdout, true));
         cli.setErr(new PrintWriter(stderr, true));
+        String[] command = new String[args.length + 1];
+        command[0] = "compare";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return new Run(cli.execute(command), stdout, stderr);
+    }
 
-        int code = cli.execute("compare", "--url", gateway.url(), "--clients", "2", "--rate", "20", "--duration", "3s",
+    @Test
+    void everyStyleReceivesEveryPublishedEventAndTheResultFilesSayHowMany(@TempDir Path out) throws Exception {
+        Run run = compare("--url", gateway.url(), "--clients", "2", "--rate", "20", "--duration", "3s",
                 "--interval", "200ms", "--out", out.toString(), "--no-progress");
+        StringWriter stdout = run.stdout();
 
-        assertEquals(ExitCodes.OK, code, () -> stdout + "\n" + stderr);
+        assertEquals(ExitCodes.OK, run.code(), run::output);
         RunResult result = ResultFiles.read(out.resolve(ResultFiles.JSON_NAME));
         assertEquals(60, result.published(), "20 events/s for 3 s");
         assertEquals(0, result.publishFailures());
@@ -78,6 +92,28 @@ class CompareIT {
         assertTrue(Files.readString(out.resolve(ResultFiles.HTML_NAME)).contains("<svg"));
         assertTrue(stdout.toString().contains("report: " + out.resolve(ResultFiles.HTML_NAME).toAbsolutePath()), stdout::toString);
         assertTrue(stdout.toString().contains("120/120"), stdout::toString);
+    }
+
+    @Test
+    void throughAShapedLinkAndNginxWithClientsReconnectingEveryStyleStillGetsEveryEvent(@TempDir Path out)
+            throws Exception {
+        Run run = compare("--url", gateway.url(), "--clients", "1", "--rate", "10", "--duration", "3s",
+                "--interval", "200ms", "--rtt", "0ms,60ms", "--jitter", "5ms", "--bandwidth", "2mbit", "--proxy", "nginx",
+                "--churn", "1s", "--styles", "short-poll,long-poll,sse,ws,auto", "--out", out.toString(), "--no-progress");
+
+        assertEquals(ExitCodes.OK, run.code(), run::output);
+        RunResult slow = ResultFiles.read(out.resolve("rtt-60ms").resolve(ResultFiles.JSON_NAME));
+        assertEquals(60.0, slow.network().rttMillis());
+        assertEquals("nginx", slow.network().proxy());
+        for (StyleResult style : slow.styles()) {
+            assertEquals(style.expected(), style.delivered(), style.style() + " lost nothing across reconnects");
+            assertEquals(0, style.duplicates(), style.style());
+            assertEquals(0, style.gaps(), style.style());
+            assertTrue(style.connectionsOpened() > 1, style.style() + " reconnected: " + style.connectionsOpened());
+        }
+        String sweep = Files.readString(out.resolve(ResultFiles.HTML_NAME));
+        assertTrue(sweep.contains("latency against RTT"), sweep);
+        assertTrue(Files.exists(out.resolve(ResultFiles.SWEEP_JSON_NAME)));
     }
 
     @Test

@@ -36,7 +36,7 @@ class ResultFilesTest {
                 style("short-poll", 120, 120, 12, 200_000, 400_000, 900_000),
                 style("long-poll", 120, 120, 118, 2_000, 3_000, 9_000),
                 style("sse", 120, 120, 2, 1_000, 2_000, 5_000),
-                style("ws", 119, 120, 2, 900, 1_800, 4_000)));
+                style("ws", 119, 120, 2, 900, 1_800, 4_000)), null);
     }
 
     @Test
@@ -58,6 +58,33 @@ class ResultFilesTest {
         assertEquals(100.0, shortPoll.latencyCdf().get(shortPoll.latencyCdf().size() - 1).percentile());
         assertFalse(back.complete(), "ws missed one event");
         assertTrue(back.styles().get(2).complete());
+    }
+
+    private static RunResult at(double rttMillis) {
+        RunResult r = sample();
+        return new RunResult(r.kind(), r.startedAt(), r.machine(), r.gatewayUrl(), r.channel(), r.ratePerSecond(),
+                r.publishSeconds(), r.published(), r.publishFailures(), r.publishDropped(), r.gatewayPid(),
+                r.gatewayCpuSeconds(), r.gatewayCpuNote(), r.deliveriesPerSecond(), r.gatewayCpuMicrosPerDelivery(),
+                r.clientCpuSeconds(), r.styles(),
+                new Conditions(rttMillis, 5, 2_000_000, null, null, "rtt " + (long) rttMillis + " ms"));
+    }
+
+    @Test
+    void aSweepWritesEveryRunAndAReportChartingLatencyAgainstRttPerStyle(@TempDir Path dir) throws Exception {
+        List<RunResult> runs = List.of(at(0), at(50), at(200));
+        Path html = ResultFiles.writeSweep(runs, dir);
+
+        RunResult[] back = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve(ResultFiles.SWEEP_JSON_NAME).toFile(), RunResult[].class);
+        assertEquals(runs, List.of(back));
+        assertEquals(200.0, back[2].network().rttMillis());
+        String report = Files.readString(html);
+        assertTrue(report.contains("p50 latency (ms) against round-trip time added (ms)"), report);
+        assertEquals(2, report.split("<svg", -1).length - 1, "a p50 and a p99 chart");
+        for (String style : List.of("short-poll", "long-poll", "sse", "ws")) {
+            assertTrue(report.contains("<title>" + style + "</title></polyline>"), style);
+        }
+        assertTrue(report.contains("rtt 200 ms"), "each run's conditions are named");
     }
 
     @Test

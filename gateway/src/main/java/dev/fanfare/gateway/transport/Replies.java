@@ -39,7 +39,16 @@ public final class Replies {
 
     /** {@code {"type":"ack","id":..}}, for the caller to add the ack's fields; {@code id} only when given. */
     public static ObjectNode ackFrame(JsonNode id) {
-        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "ack");
+        return frame("ack", id);
+    }
+
+    /** {@code {"type":"pong","id":..}}: the answer to a client's {@code ping} message. */
+    public static ObjectNode pongFrame(JsonNode id) {
+        return frame("pong", id);
+    }
+
+    private static ObjectNode frame(String type, JsonNode id) {
+        ObjectNode frame = Json.MAPPER.createObjectNode().put("type", type);
         if (id != null) {
             frame.set("id", id);
         }

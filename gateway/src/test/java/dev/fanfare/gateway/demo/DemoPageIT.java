@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanfare.gateway.GatewayServer;
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.testing.HeadlessChromium;
 import dev.fanfare.gateway.testing.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,9 +38,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * The demo page in a real headless Chromium against a real gateway on a real Kafka broker: all four panels (short
- * poll, long poll, SSE, WebSocket) receive what is published, a clap or like made in one panel shows in all four, the
- * console stays clean, and after a gateway restart every panel comes back by itself without silent loss.
+ * The demo page in a real headless Chromium against a real gateway on a real Kafka broker: all five panels (short
+ * poll, long poll, SSE, WebSocket, each through fanfare.js held to its style, and auto, which picks one) receive what
+ * is published, a clap or like made in one panel shows in all of them, the console stays clean, and after a gateway
+ * restart every panel comes back by itself without silent loss.
  *
  * <p>The page is opened with {@code ?posts=<a post of its own>} so claps made by other tests on the shared broker
  * never count here and the expected totals are exact.
@@ -47,7 +50,7 @@ import org.openqa.selenium.WebElement;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoPageIT {
 
-    private static final List<String> PANELS = List.of("poll", "longpoll", "sse", "ws");
+    private static final List<String> PANELS = List.of("poll", "longpoll", "sse", "ws", "auto");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Path SCREENSHOT = Path.of("target", "demo-page.png");
 
@@ -99,6 +102,27 @@ class DemoPageIT {
             assertTrue(((Number) stat(panel, "bytes")).longValue() > 0, panel);
         }
         assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    @Order(1)
+    void eachPanelUsesItsStyleAndTheAutoPanelPicksWebSocketWhereItWorks() {
+        for (String panel : List.of("poll", "longpoll", "sse", "ws")) {
+            assertEquals(panel, stat(panel, "style"), panel);
+        }
+        assertEquals("ws", stat("auto", "style"));
+        assertEquals("ws", panelElement("auto").findElement(By.cssSelector("[data-field='style-now']")).getText());
+        assertEquals(List.of(), browser.js("return window.fanfareStats.panels.auto.switchLog"), "no switch was needed");
+    }
+
+    @Test
+    @Order(1)
+    void fanfareJsIsServedAsJavaScriptFromItsOneCopyInClientsJs() throws Exception {
+        HttpResponse<String> js = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fanfare.js"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, js.statusCode());
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"), js.headers()::toString);
+        assertEquals(Files.readString(Path.of("..", "clients", "js", "fanfare.js")), js.body());
     }
 
     @Test

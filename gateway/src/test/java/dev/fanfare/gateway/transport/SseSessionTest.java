@@ -73,6 +73,31 @@ class SseSessionTest {
     }
 
     @Test
+    void heartbeatEventGoesOutAtOnceWithItsIntervalAndThenWhenDueInsteadOfTheComment() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.channel.freezeTime();
+            g.a.request("GET /sse?channel=ticker/A&heartbeat=event HTTP/1.1\r\nHost: x\r\n\r\n");
+            String head = g.a.output();
+            assertTrue(head.contains("retry: 2000\n\nevent: heartbeat\ndata: {\"interval\":15000}\n\n"), head);
+            g.a.channel.advanceTimeBy(16, TimeUnit.SECONDS);
+            g.a.channel.runScheduledPendingTasks();
+            g.a.channel.advanceTimeBy(8, TimeUnit.SECONDS);
+            g.a.channel.runScheduledPendingTasks();
+            assertEquals("event: heartbeat\ndata: {\"interval\":15000}\n\n", g.a.output());
+        }
+    }
+
+    @Test
+    void anUnknownHeartbeatKindIsAJson400() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /sse?channel=ticker/A&heartbeat=smoke HTTP/1.1\r\nHost: x\r\n\r\n");
+            String out = g.a.output();
+            assertTrue(out.startsWith("HTTP/1.1 400 Bad Request"), out);
+            assertTrue(out.contains("\"error\":\"bad_parameter\""), out);
+        }
+    }
+
+    @Test
     void badChannelIsAJson400AndTheConnectionStaysHttp() {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
             g.a.request("GET /sse?channel=nope/x HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -112,6 +112,16 @@ class WebSocketSessionTest {
     }
 
     @Test
+    void aPingMessageIsAnsweredWithAPongCarryingItsId() throws Exception {
+        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+            c.send("{\"type\":\"ping\",\"id\":\"p1\"}");
+            JsonNode pong = c.messages().get(0);
+            assertEquals("pong", pong.get("type").asText());
+            assertEquals("p1", pong.get("id").asText());
+        }
+    }
+
+    @Test
     void subscribeInTheUrlWithSnapshot() throws Exception {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
             g.publish("ticker", "A", "5");

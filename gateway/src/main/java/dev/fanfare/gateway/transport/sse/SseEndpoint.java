@@ -1,7 +1,9 @@
 package dev.fanfare.gateway.transport.sse;
 
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.Shard;
+import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Request;
@@ -34,9 +36,20 @@ public final class SseEndpoint {
             Unpooled.directBuffer().writeBytes("retry: 2000\n\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
     private final GatewayServices services;
+    /**
+     * {@code heartbeat=event}: the heartbeat as an event a browser's {@code EventSource} can see
+     * (comments never reach its script), the first at once, so a client can tell a stream held back
+     * by a buffering proxy from a quiet one. Carries the interval, so the client knows when the next is due.
+     */
+    private final ByteBuf eventHeartbeat;
 
     public SseEndpoint(GatewayServices services) {
         this.services = services;
+        // Wraps an array: nothing to release when this node goes (a direct buffer per node would be reported
+        // as a leak once the node is collected).
+        this.eventHeartbeat = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                ("event: heartbeat\ndata: {\"interval\":" + services.config().sse().heartbeat().toMillis() + "}\n\n")
+                        .getBytes(StandardCharsets.US_ASCII))).asReadOnly();
     }
 
     /** Validates, answers with the stream header and hands the connection to an {@link SseSession}. */
@@ -50,10 +63,22 @@ public final class SseEndpoint {
         long[] cursor = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : RequestParams.first(query, "cursor"));
         int maxRate = PollEndpoint.maxRate(query);
-        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, maxRate));
+        ByteBuf heartbeat = heartbeatOf(RequestParams.first(query, "heartbeat"));
+        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, maxRate, heartbeat));
     }
 
-    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, int maxRate) {
+    /** The heartbeat a request asks for: a comment (the default) or an event; null for the comment. */
+    private ByteBuf heartbeatOf(String asked) {
+        if (asked == null || asked.equals("comment")) {
+            return null;
+        }
+        if (asked.equals("event")) {
+            return eventHeartbeat;
+        }
+        throw ApiException.badParameter("heartbeat", Text.quote(asked), "comment or event");
+    }
+
+    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, int maxRate, ByteBuf heartbeat) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -62,7 +87,8 @@ public final class SseEndpoint {
         ctx.write(head, ctx.voidPromise());
 
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        SseSession session = new SseSession(shard, services.disconnects(), services.config().sse().heartbeat().toNanos());
+        SseSession session = new SseSession(shard, services.disconnects(), services.config().sse().heartbeat().toNanos(),
+                heartbeat);
         Pipelines.toSse(ctx.pipeline(), session);
         session.start(channels, from, maxRate);
     }

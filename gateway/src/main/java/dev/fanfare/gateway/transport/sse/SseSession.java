@@ -39,6 +39,8 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     private final Shard shard;
     private final Disconnects disconnects;
     private final long heartbeatNanos;
+    /** The heartbeat event a client asked for (sent at once, then when due), or null: the comment. */
+    private final ByteBuf heartbeatEvent;
     private final Sink sink = new Sink();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> heartbeat;
@@ -50,10 +52,11 @@ final class SseSession extends ChannelInboundHandlerAdapter {
      *                       our own rather than an IdleStateHandler: that one wraps every write's
      *                       promise to watch it, an allocation per delivered event.
      */
-    SseSession(Shard shard, Disconnects disconnects, long heartbeatNanos) {
+    SseSession(Shard shard, Disconnects disconnects, long heartbeatNanos, ByteBuf heartbeatEvent) {
         this.shard = shard;
         this.disconnects = disconnects;
         this.heartbeatNanos = heartbeatNanos;
+        this.heartbeatEvent = heartbeatEvent;
     }
 
     @Override
@@ -66,6 +69,9 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         long period = Math.max(heartbeatNanos / 2, 1);
         heartbeat = ctx.executor().scheduleWithFixedDelay(this::heartbeatIfIdle, period, period, TimeUnit.NANOSECONDS);
         ctx.write(SseEndpoint.RETRY.duplicate(), ctx.voidPromise());
+        if (heartbeatEvent != null) {
+            ctx.write(heartbeatEvent.duplicate(), ctx.voidPromise());
+        }
         shard.subscribe(sink, channels, from, maxRate);
         ctx.flush();
     }
@@ -79,7 +85,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     // stretch of silence exceeds the heartbeat.
     private void heartbeatIfIdle() {
         if (!wrote && !closing) {
-            ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
+            ctx.writeAndFlush((heartbeatEvent != null ? heartbeatEvent : HEARTBEAT).duplicate(), ctx.voidPromise());
         }
         wrote = false;
     }

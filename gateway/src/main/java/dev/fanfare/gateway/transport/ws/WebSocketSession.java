@@ -181,8 +181,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 case "unsubscribe" -> unsubscribe(m, id);
                 case "publish" -> publish(m, id);
                 case "clap", "like", "unlike" -> count(m, id);
+                case "ping" -> pong(id);
                 default -> throw new ApiException(ErrorCode.BAD_MESSAGE,
-                        "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like or unlike)");
+                        "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like, unlike or ping)");
             }
         } catch (ApiException e) {
             send(Replies.errorFrame(id, e));
@@ -316,6 +317,17 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             answer.accept(value, error);
             closeIfDrained();
         }, ctx.executor());
+    }
+
+    /**
+     * A script's liveness check: browsers answer protocol pings themselves and never show them, so a
+     * page can only learn that the socket still carries messages by asking. A client that does not
+     * read gets no pong (it would only queue behind what it does not read).
+     */
+    private void pong(JsonNode id) {
+        if (ctx.channel().isWritable()) {
+            send(Replies.pongFrame(id));
+        }
     }
 
     private void sendAck(JsonNode id, String cursor) {
