@@ -1,7 +1,11 @@
 package dev.fanfare.gateway.config;
 
+import dev.fanfare.gateway.auth.AllowedOrigins;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.counters.CountersConfig;
+import dev.fanfare.gateway.limits.AddressBlocks;
+import dev.fanfare.gateway.limits.ClientLimits;
+import dev.fanfare.gateway.limits.Rate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,16 +25,21 @@ import java.util.function.UnaryOperator;
  * @param rings     memory for recent events
  * @param counters  claps and likes (its topic prefix and partitions follow {@code kafka}'s at start)
  * @param demoFeed  run the demo feed in-process
+ * @param auth      who may do what: tokens, public streams, allowed origins
+ * @param limits    how much one client may do: connections and rates per address and per user
  */
 public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll longPoll, Sse sse, WebSocket webSocket,
-                            RingLimits rings, CountersConfig counters, boolean demoFeed) {
+                            RingLimits rings, CountersConfig counters, boolean demoFeed, Auth auth, Limits limits) {
 
     public static final GatewayConfig DEFAULTS = new GatewayConfig(Server.DEFAULTS, Kafka.DEFAULTS, Http.DEFAULTS,
-            LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, CountersConfig.defaults(), true);
+            LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, CountersConfig.defaults(), true,
+            Auth.DEFAULTS, Limits.DEFAULTS);
 
     public GatewayConfig {
         require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
                 webSocket.maxChannelsPerConnection(), ">= maxChannelsPerRequest (" + http.maxChannelsPerRequest() + ")");
+        require(kafka.streams().containsAll(auth.publicStreams()), "publicStreams", auth.publicStreams(),
+                "streams this node serves (" + String.join(",", kafka.streams()) + ")");
     }
 
     /** The embedded default: port 8080, in-process Kafka under {@code .fanfare/}, demo feed on. */
@@ -170,8 +179,99 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public WebSocket {
             require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
                     idleTimeout, ">= pingInterval (" + pingInterval + ") > 0");
+            require(maxChannelsPerConnection >= 1, "webSocket.maxChannelsPerConnection", maxChannelsPerConnection, ">= 1");
         }
 
+        public WebSocket withMaxChannelsPerConnection(int v) { return new WebSocket(pingInterval, idleTimeout, v); }
+    }
+
+    /**
+     * Who may do what. Without a {@code key} nothing is checked: anybody subscribes, publishes,
+     * claps and likes as anyone (the embedded default; the node says so at start).
+     *
+     * @param key            the key tokens are verified with: an HMAC secret, or a PEM public key
+     *                       (RS*, PS*, ES*); {@code @path} reads it from a file; null: no checks
+     * @param algorithm      the one JWS algorithm tokens must be signed with (HS256, RS256, ES256, ...)
+     * @param issuer         when set, a token's {@code iss} must be this
+     * @param audience       when set, a token's {@code aud} must name this
+     * @param publicStreams  streams anybody may subscribe to without a token (never publish)
+     * @param allowedOrigins browser origins that may call the node: {@code self} (the origin its
+     *                       Host names), {@code localhost} (any port), {@code *} (any), or exact
+     *                       origins such as {@code https://app.example.com}
+     */
+    public record Auth(String key, String algorithm, String issuer, String audience, List<String> publicStreams,
+                       List<String> allowedOrigins) {
+        public static final Auth DEFAULTS = new Auth(null, "HS256", null, null, List.of(),
+                List.of(AllowedOrigins.SELF, AllowedOrigins.LOCALHOST));
+
+        public Auth {
+            key = blankToNull(key);
+            issuer = blankToNull(issuer);
+            audience = blankToNull(audience);
+            publicStreams = List.copyOf(publicStreams);
+            allowedOrigins = List.copyOf(allowedOrigins);
+            require(algorithm != null && !algorithm.isBlank(), "auth.algorithm", algorithm, "a JWS algorithm, e.g. HS256");
+            AllowedOrigins.parse(allowedOrigins); // a malformed entry fails here, with its reason
+        }
+
+        /** Whether tokens are checked. */
+        public boolean enabled() {
+            return key != null;
+        }
+
+        public Auth withKey(String v) { return new Auth(v, algorithm, issuer, audience, publicStreams, allowedOrigins); }
+        public Auth withAlgorithm(String v) { return new Auth(key, v, issuer, audience, publicStreams, allowedOrigins); }
+        public Auth withIssuer(String v) { return new Auth(key, algorithm, v, audience, publicStreams, allowedOrigins); }
+        public Auth withAudience(String v) { return new Auth(key, algorithm, issuer, v, publicStreams, allowedOrigins); }
+        public Auth withPublicStreams(List<String> v) { return new Auth(key, algorithm, issuer, audience, v, allowedOrigins); }
+        public Auth withAllowedOrigins(List<String> v) { return new Auth(key, algorithm, issuer, audience, publicStreams, v); }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+
+    /**
+     * How much one client may do. Addresses in {@code exempt} (by default the machine itself: load
+     * tests and tools) are limited by nothing here.
+     *
+     * @param connectionsPerAddress client connections from one address (IPv6: one /64); 0: no limit
+     * @param publishes             publishes per user (a token's subject) and per address
+     * @param counts                claps, likes and unlikes per user and per address
+     * @param webSocketMessages     messages one WebSocket may send
+     * @param refusalsBeforeClose   WebSocket messages refused for rate in a row before the connection
+     *                              is closed (1008 {@code rate_limited})
+     * @param trustedProxies        peers whose {@code X-Forwarded-For} names the client
+     * @param exempt                addresses no limit applies to
+     */
+    public record Limits(int connectionsPerAddress, ClientLimits.Pair publishes, ClientLimits.Pair counts,
+                         Rate webSocketMessages, int refusalsBeforeClose, List<String> trustedProxies,
+                         List<String> exempt) {
+        public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1");
+        public static final Limits DEFAULTS = new Limits(256,
+                new ClientLimits.Pair(Rate.perSecond(20), Rate.perSecond(50)),
+                new ClientLimits.Pair(Rate.perSecond(10), Rate.perSecond(50)),
+                Rate.perSecond(50), 20, List.of(), LOOPBACK);
+        /** No limit at all, for tests and benchmarks that mean to go fast. */
+        public static final Limits OFF = new Limits(0, ClientLimits.Pair.OFF, ClientLimits.Pair.OFF, Rate.OFF, 20,
+                List.of(), List.of());
+
+        public Limits {
+            trustedProxies = List.copyOf(trustedProxies);
+            exempt = List.copyOf(exempt);
+            require(connectionsPerAddress >= 0, "limits.connectionsPerAddress", connectionsPerAddress, ">= 0 (0: no limit)");
+            require(refusalsBeforeClose >= 1, "limits.refusalsBeforeClose", refusalsBeforeClose, ">= 1");
+            AddressBlocks.parse(trustedProxies);
+            AddressBlocks.parse(exempt);
+        }
+
+        public Limits withConnectionsPerAddress(int v) { return new Limits(v, publishes, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withPublishes(ClientLimits.Pair v) { return new Limits(connectionsPerAddress, v, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withCounts(ClientLimits.Pair v) { return new Limits(connectionsPerAddress, publishes, v, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withWebSocketMessages(Rate v) { return new Limits(connectionsPerAddress, publishes, counts, v, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withRefusalsBeforeClose(int v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, v, trustedProxies, exempt); }
+        public Limits withTrustedProxies(List<String> v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, refusalsBeforeClose, v, exempt); }
+        public Limits withExempt(List<String> v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, v); }
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
@@ -181,31 +281,43 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     }
 
     public GatewayConfig withServer(UnaryOperator<Server> change) {
-        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withKafka(UnaryOperator<Kafka> change) {
-        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withHttp(UnaryOperator<Http> change) {
-        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withLongPoll(LongPoll v) {
-        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withRings(RingLimits v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withCounters(UnaryOperator<CountersConfig> change) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, change.apply(counters), demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, change.apply(counters), demoFeed, auth, limits);
+    }
+
+    public GatewayConfig withWebSocket(UnaryOperator<WebSocket> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, change.apply(webSocket), rings, counters, demoFeed, auth, limits);
+    }
+
+    public GatewayConfig withAuth(UnaryOperator<Auth> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed, change.apply(auth), limits);
+    }
+
+    public GatewayConfig withLimits(UnaryOperator<Limits> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, demoFeed, auth, change.apply(limits));
     }
 
     public GatewayConfig withDemoFeed(boolean v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, v);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, counters, v, auth, limits);
     }
 
     /** Shorthands for what tests and launchers change most. */

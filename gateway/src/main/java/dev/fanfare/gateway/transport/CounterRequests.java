@@ -7,7 +7,9 @@ import dev.fanfare.gateway.core.CounterAck;
 import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Json;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.counters.CounterInputs;
+import dev.fanfare.gateway.limits.ClientLimits;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PUT /likes/<post>} and {@code DELETE /likes/<post>} {@code {"user":"u"}}</li>
  *   <li>WebSocket {@code {"type":"clap"|"like"|"unlike","post":"p","user":"u","count":3,"id":"7"}}</li>
  * </ul>
+ * An action counts for the caller's token's subject ({@link Principal#counterUser}: a body naming
+ * another user is refused 403), or on a node without a key for the user the body names; then the
+ * caller's rate limits apply (per user and per address: 429 with when to retry).
  * Answers: 202 with the ack's fields; errors as {@link Replies#error}. The returned stages never
  * fail, and complete off the event loop: hop back to the channel's event loop before writing.
  */
@@ -36,27 +41,37 @@ public final class CounterRequests {
     }
 
     private final CounterApi counters;
+    private final ClientLimits limits;
 
-    public CounterRequests(CounterApi counters) {
+    public CounterRequests(CounterApi counters, ClientLimits limits) {
         this.counters = counters;
+        this.limits = limits;
     }
 
     /** {@code POST /claps/<post>}: {@code postSegment} is the path after {@code /claps/}, still percent-encoded. */
-    public CompletionStage<Reply> clap(String postSegment, byte[] body) {
+    public CompletionStage<Reply> clap(Caller caller, String postSegment, byte[] body) {
         return http(() -> {
             String post = decodePost(postSegment);
             JsonNode request = parseBody(body, true);
-            return counters.clap(post, textOrNull(request, "user"), count(request));
+            long count = count(request);
+            return counters.clap(post, user(caller, request), count);
         });
     }
 
     /** {@code PUT} ({@code like}) or {@code DELETE /likes/<post>}. */
-    public CompletionStage<Reply> like(String postSegment, byte[] body, boolean like) {
+    public CompletionStage<Reply> like(Caller caller, String postSegment, byte[] body, boolean like) {
         return http(() -> {
             String post = decodePost(postSegment);
-            String user = textOrNull(parseBody(body, false), "user");
+            String user = user(caller, parseBody(body, false));
             return like ? counters.like(post, user) : counters.unlike(post, user);
         });
+    }
+
+    /** The user the action counts for, once the caller's limits let it through. */
+    private String user(Caller caller, JsonNode request) {
+        String user = caller.principal().counterUser(textOrNull(request, "user"));
+        limits.count(user, caller.address());
+        return user;
     }
 
     private interface Action {
@@ -81,17 +96,20 @@ public final class CounterRequests {
      * @return the frame to send back: {@code {"type":"ack","id":"7",...ack fields}} or an
      *         {@link Replies#errorFrame error frame} ({@code id} only when given)
      */
-    public CompletionStage<ObjectNode> websocket(JsonNode message) {
+    public CompletionStage<ObjectNode> websocket(Caller caller, JsonNode message) {
         JsonNode id = message.get("id");
         CompletionStage<CounterAck> action;
         try {
             String type = message.path("type").asText("");
             String post = textOrNull(message, "post");
-            String user = textOrNull(message, "user");
             action = switch (type) {
-                case "clap" -> counters.clap(post, user, count(message));
-                case "like" -> like(message) ? counters.like(post, user) : counters.unlike(post, user);
-                case "unlike" -> counters.unlike(post, user);
+                case "clap" -> {
+                    long count = count(message);
+                    yield counters.clap(post, user(caller, message), count);
+                }
+                case "like" -> like(message) ? counters.like(post, user(caller, message))
+                        : counters.unlike(post, user(caller, message));
+                case "unlike" -> counters.unlike(post, user(caller, message));
                 default -> throw ApiException.badParameter("type", CounterInputs.quote(type), "clap, like or unlike");
             };
         } catch (ApiException rejection) {

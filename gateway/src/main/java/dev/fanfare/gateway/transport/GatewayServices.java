@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * What the endpoints share, as seams: configuration, the hub, the publisher, the log's ends
  * (to refuse forged cursors), the counters, the
- * health checks, the static files, and the group of open connections (for a graceful shutdown).
+ * health checks, the static files, the group of open connections (for a graceful shutdown), and
+ * who may do what and how much ({@link Access}).
  */
 public record GatewayServices(
         GatewayConfig config,
@@ -23,7 +24,8 @@ public record GatewayServices(
         CounterApi counters,
         List<HealthCheck> health,
         StaticFiles staticFiles,
-        ChannelGroup connections) {
+        ChannelGroup connections,
+        Access access) {
 
     public GatewayServices {
         health = List.copyOf(health);

@@ -44,8 +44,13 @@ public final class HttpResponses {
         return json(HttpResponseStatus.valueOf(code.status()), Replies.error(code, message));
     }
 
+    /** An error answer for a refusal; a rate limit's says when to retry ({@code Retry-After}). */
     public static FullHttpResponse error(ApiException e) {
-        return error(e.code(), e.getMessage());
+        FullHttpResponse r = json(HttpResponseStatus.valueOf(e.code().status()), Replies.error(e));
+        if (e.retryAfterSeconds() > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
+        }
+        return r;
     }
 
     /**

@@ -20,8 +20,9 @@ public final class Replies {
         return Json.MAPPER.createObjectNode().put("error", code.code()).put("message", message);
     }
 
+    /** The error body of a refusal; a rate limit's also says when to retry: {@code "retryAfter":<seconds>}. */
     public static ObjectNode error(ApiException e) {
-        return error(e.code(), e.getMessage());
+        return retryAfter(error(e.code(), e.getMessage()), e);
     }
 
     /** {@code {"type":"error","id":..,"code":"<code>","message":".."}}; {@code id} only when the request had one. */
@@ -34,7 +35,11 @@ public final class Replies {
     }
 
     public static ObjectNode errorFrame(JsonNode id, ApiException e) {
-        return errorFrame(id, e.code(), e.getMessage());
+        return retryAfter(errorFrame(id, e.code(), e.getMessage()), e);
+    }
+
+    private static ObjectNode retryAfter(ObjectNode body, ApiException e) {
+        return e.retryAfterSeconds() > 0 ? body.put("retryAfter", e.retryAfterSeconds()) : body;
     }
 
     /** {@code {"type":"ack","id":..}}, for the caller to add the ack's fields; {@code id} only when given. */

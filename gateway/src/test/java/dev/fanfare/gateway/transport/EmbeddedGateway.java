@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.auth.Authenticators;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.CounterApi;
@@ -67,7 +68,7 @@ final class EmbeddedGateway implements AutoCloseable {
         services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 LogEnds.NONE, counters, List.of(), StaticFiles.load("web"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Access.of(config, Authenticators.of(config.auth())));
         GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());

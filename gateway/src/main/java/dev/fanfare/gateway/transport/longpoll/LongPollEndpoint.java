@@ -1,11 +1,13 @@
 package dev.fanfare.gateway.transport.longpoll;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Request;
 import dev.fanfare.gateway.transport.RequestParams;
 import dev.fanfare.gateway.transport.poll.PollEndpoint;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +29,8 @@ public final class LongPollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
+        Principal principal = r.caller().principal();
+        principal.requireSubscribe(channels);
         String cursorText = RequestParams.first(query, "cursor");
         long[] cursor = params.cursor(cursorText);
         int limit = PollEndpoint.limit(query);
@@ -45,9 +49,14 @@ public final class LongPollEndpoint {
             // From where the read stopped: what the shard delivered since comes as the first batch.
             shard.subscribe(poll, channels, c.position());
             if (!poll.done()) {
-                poll.park(seconds * 1000L);
+                // Answered (empty) when the token expires: the next request needs a fresh one.
+                poll.park(Math.min(seconds * 1000L, millisLeft(principal)));
                 r.park(poll);
             }
         }));
+    }
+
+    private static long millisLeft(Principal p) {
+        return p.expiresAt() == null ? Long.MAX_VALUE : Math.max(0, p.expiresAt().toEpochMilli() - Instant.now().toEpochMilli());
     }
 }

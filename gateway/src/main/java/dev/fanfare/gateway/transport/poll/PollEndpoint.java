@@ -44,6 +44,7 @@ public final class PollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
+        r.caller().principal().requireSubscribe(channels);
         long[] cursor = params.cursor(RequestParams.first(query, "cursor"));
         int limit = limit(query);
         r.then(services.logEnds().check(cursor), from ->

@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport.sse;
 
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
@@ -45,13 +46,15 @@ public final class SseEndpoint {
         Map<String, List<String>> query = r.query();
         RequestParams params = services.params();
         List<ChannelName> channels = params.channels(query);
+        Principal principal = r.caller().principal();
+        principal.requireSubscribe(channels);
         String lastEventId = req.headers().get("Last-Event-ID");
         long[] cursor = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : RequestParams.first(query, "cursor"));
-        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from));
+        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, principal));
     }
 
-    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from) {
+    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, Principal principal) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -60,7 +63,7 @@ public final class SseEndpoint {
         ctx.write(head, ctx.voidPromise());
 
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
-        SseSession session = new SseSession(shard, services.config().sse().heartbeat().toNanos());
+        SseSession session = new SseSession(shard, services.config().sse().heartbeat().toNanos(), principal.expiresAt());
         Pipelines.toSse(ctx.pipeline(), session);
         session.start(channels, from);
     }

@@ -13,7 +13,12 @@ import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Principal;
+import dev.fanfare.gateway.limits.Rate;
+import dev.fanfare.gateway.limits.TokenBucket;
+import dev.fanfare.gateway.transport.Caller;
 import dev.fanfare.gateway.transport.CounterRequests;
+import dev.fanfare.gateway.transport.PublishRequests;
 import dev.fanfare.gateway.transport.Replies;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
@@ -32,9 +37,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection after the handshake: subscribe, unsubscribe and publish messages in,
  * events, acks, gaps and errors out. Events go out as pre-framed shared bytes, which pass the
  * frame encoder untouched.
+ *
+ * <p>The connection acts for its caller: the token of the upgrade request, or one sent later as
+ * {@code {"type":"auth"|"refresh","token":..}} (the same subject, and granting what the connection
+ * is subscribed to). When the token expires without a refresh, the connection is closed with 4001
+ * {@code token_expired}. Messages beyond the per-connection rate are refused; a client that goes
+ * on sending while refused is closed with 1008 {@code rate_limited}.
  */
 final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
@@ -51,24 +65,35 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private final GatewayServices services;
     private final CounterRequests counters;
+    private final PublishRequests publishes;
     private final List<ChannelName> initialChannels;
     private final long[] initialCursor;
-    private final String refusal;
+    private final ApiException refusal;
     private final Sink sink = new Sink();
+    /** Messages this connection may send; null when not limited. */
+    private final TokenBucket messages;
+    private Caller caller;
     private Shard shard;
     private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> expiry;
     private int missedPongs;
     private boolean closing;
     private boolean draining;
     private int unanswered;
+    private int refusedInARow;
 
-    WebSocketSession(GatewayServices services, CounterRequests counters, List<ChannelName> channels, long[] cursor,
-                     String refusal) {
+    WebSocketSession(GatewayServices services, CounterRequests counters, PublishRequests publishes, Caller caller,
+                     List<ChannelName> channels, long[] cursor, ApiException refusal) {
         this.services = services;
         this.counters = counters;
+        this.publishes = publishes;
+        this.caller = caller;
         this.initialChannels = channels;
         this.initialCursor = cursor;
         this.refusal = refusal;
+        Rate rate = services.access().config().webSocketMessages();
+        this.messages = rate.enabled() && !services.access().limits().exempt(caller.address())
+                ? new TokenBucket(rate, System.nanoTime()) : null;
     }
 
     @Override
@@ -81,8 +106,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             if (refusal != null) {
-                close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), refusal);
-            } else if (!initialChannels.isEmpty()) {
+                close(DisconnectReason.refusing(refusal.code()).closeCode(), refusal.getMessage());
+                ReferenceCountUtil.release(evt);
+                return;
+            }
+            expireAtTheTokensEnd();
+            if (!initialChannels.isEmpty()) {
                 afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from),
                         forged -> close(DisconnectReason.BAD_SUBSCRIPTION.closeCode(), forged.getMessage()));
             }
@@ -156,7 +185,42 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
+    /** Whether the connection may send one more message now; else it is told, and cut off when it keeps on. */
+    private boolean withinRate() {
+        long waitNanos = messages == null ? 0 : messages.take(System.nanoTime());
+        if (waitNanos == 0) {
+            return true;
+        }
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        Rate rate = services.access().config().webSocketMessages();
+        refusedForRate(Replies.errorFrame(null, ApiException.rateLimited("messages: too many on this connection"
+                + " (expected: at most " + rate + "; retry after " + seconds + " s)", seconds)));
+        return false;
+    }
+
+    /** Sends a refusal for rate; past the limit of refusals in a row the connection is closed instead. */
+    private void refusedForRate(ObjectNode error) {
+        if (++refusedInARow >= services.access().config().refusalsBeforeClose()) {
+            close(DisconnectReason.RATE_LIMITED.closeCode(), DisconnectReason.RATE_LIMITED.message());
+        } else {
+            send(error);
+        }
+    }
+
+    /** Sends the answer to a message: a refusal for rate counts toward being cut off, anything else starts the count anew. */
+    private void answer(ObjectNode frame) {
+        if (ErrorCode.RATE_LIMITED.code().equals(frame.path("code").asText(null)) && "error".equals(frame.path("type").asText())) {
+            refusedForRate(frame);
+        } else {
+            refusedInARow = 0;
+            send(frame);
+        }
+    }
+
     private void onMessage(TextWebSocketFrame frame) {
+        if (!withinRate()) {
+            return;
+        }
         JsonNode m;
         try {
             m = Json.MAPPER.readTree(new ByteBufInputStream(frame.content()));
@@ -175,11 +239,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 case "unsubscribe" -> unsubscribe(m, id);
                 case "publish" -> publish(m, id);
                 case "clap", "like", "unlike" -> count(m, id);
-                default -> throw new ApiException(ErrorCode.BAD_MESSAGE,
-                        "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like or unlike)");
+                case "auth", "refresh" -> authenticate(m, id);
+                default -> throw new ApiException(ErrorCode.BAD_MESSAGE, "type: " + Text.quote(type)
+                        + " (expected: subscribe, unsubscribe, publish, clap, like, unlike, auth or refresh)");
             }
         } catch (ApiException e) {
-            send(Replies.errorFrame(id, e));
+            answer(Replies.errorFrame(id, e));
         } catch (RuntimeException bug) {
             log.warn("WebSocket message failed", bug);
             sendError(id, ErrorCode.INTERNAL, "internal error: the gateway could not handle this message");
@@ -203,6 +268,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void subscribe(JsonNode m, JsonNode id) {
         List<ChannelName> channels = channelsOf(m);
+        caller.principal().requireSubscribe(channels);
         JsonNode cursor = m.get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             throw ApiException.badParameter("cursor", Text.quote(cursor.toString()), "a cursor string or null");
@@ -215,8 +281,56 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             throw new ApiException(ErrorCode.TOO_MANY_CHANNELS,
                     "channels: " + after + " on this connection (expected: at most " + max + ")");
         }
-        afterCheck(from, checked -> sendAck(id, shard.subscribe(sink, channels, checked)),
-                forged -> send(Replies.errorFrame(id, forged)));
+        afterCheck(from, checked -> {
+            refusedInARow = 0;
+            sendAck(id, shard.subscribe(sink, channels, checked));
+        }, forged -> send(Replies.errorFrame(id, forged)));
+    }
+
+    /**
+     * {@code auth} or {@code refresh}: the connection acts for this token from now on. The subject
+     * cannot change, and the token must grant every channel the connection is subscribed to.
+     */
+    private void authenticate(JsonNode m, JsonNode id) {
+        JsonNode token = m.get("token");
+        if (token == null || !token.isTextual()) {
+            throw ApiException.badParameter("token", token == null ? "missing" : Text.quote(token.toString()), "the token as a string");
+        }
+        Principal next = services.access().authenticator().authenticate(token.textValue());
+        String subject = caller.principal().subject();
+        if (subject != null && !subject.equals(next.subject())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "sub: " + Text.quote(next.subject()) + " (expected: "
+                    + Text.quote(subject) + ", whom this connection acts for; open another connection for another user)");
+        }
+        for (ChannelName c : shard.channelsOf(sink)) {
+            if (!next.grants().maySubscribe(c)) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "token: does not grant " + Text.quote(c.toString())
+                        + ", which this connection is subscribed to (expected: a token that grants it, or unsubscribe first)");
+            }
+        }
+        caller = new Caller(next, caller.address());
+        expireAtTheTokensEnd();
+        ObjectNode ack = Replies.ackFrame(id);
+        if (next.subject() != null) {
+            ack.put("sub", next.subject());
+        }
+        if (next.expiresAt() != null) {
+            ack.put("exp", next.expiresAt().getEpochSecond());
+        }
+        answer(ack);
+    }
+
+    /** Closes the connection ({@code token_expired}) when its caller's token expires, unless refreshed before. */
+    private void expireAtTheTokensEnd() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        Instant at = caller.principal().expiresAt();
+        if (at != null) {
+            expiry = ctx.executor().schedule(() -> sink.disconnect(DisconnectReason.TOKEN_EXPIRED),
+                    Math.max(0, Duration.between(Instant.now(), at).toNanos()), TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
@@ -244,6 +358,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void unsubscribe(JsonNode m, JsonNode id) {
         shard.unsubscribe(sink, channelsOf(m));
+        refusedInARow = 0;
         sendAck(id, shard.cursorOf(sink));
     }
 
@@ -260,7 +375,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             // A lone surrogate (\\ud800) parses but has no UTF-8 form.
             throw new ApiException(ErrorCode.BAD_JSON, "data: not encodable as UTF-8 JSON (expected: no lone surrogate)");
         }
-        answerLater(services.publisher().publish(channel, json), (cursor, error) -> {
+        java.util.concurrent.CompletionStage<String> published = publishes.publish(caller, channel, json);
+        refusedInARow = 0;
+        answerLater(published, (cursor, error) -> {
             if (error == null) {
                 sendAck(id, cursor);
             } else {
@@ -270,7 +387,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     }
 
     private void count(JsonNode m, JsonNode id) {
-        answerLater(counters.websocket(m), (frame, error) -> send(frame != null ? frame : Replies.errorFrame(id, refusal(error))));
+        answerLater(counters.websocket(caller, m), (frame, error) -> answer(frame != null ? frame : Replies.errorFrame(id, refusal(error))));
     }
 
     /** What a client is told of a failed action: its refusal, or an internal error (logged). */
@@ -345,6 +462,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shard.remove(sink);
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
         ctx.fireChannelInactive();
     }
 
