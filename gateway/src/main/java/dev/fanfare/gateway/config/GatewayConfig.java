@@ -36,9 +36,9 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
             Auth.DEFAULTS, Limits.DEFAULTS);
 
     public GatewayConfig {
-        require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
+        Check.require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
                 webSocket.maxChannelsPerConnection(), ">= maxChannelsPerRequest (" + http.maxChannelsPerRequest() + ")");
-        require(kafka.streams().containsAll(auth.publicStreams()), "publicStreams", auth.publicStreams(),
+        Check.require(kafka.streams().containsAll(auth.publicStreams()), "publicStreams", auth.publicStreams(),
                 "streams this node serves (" + String.join(",", kafka.streams()) + ")");
     }
 
@@ -59,9 +59,9 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0);
 
         public Server {
-            require(port >= 0 && port <= 65535, "port", port, "0..65535");
-            require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
-            require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
+            Check.require(port >= 0 && port <= 65535, "port", port, "0..65535");
+            Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+            Check.require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
         }
 
         public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections); }
@@ -92,10 +92,10 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
 
         public Kafka {
             streams = List.copyOf(streams);
-            require(!streams.isEmpty(), "streams", streams, "at least one");
-            require(partitions >= 1, "partitions", partitions, ">= 1");
-            require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
-            require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
+            Check.require(!streams.isEmpty(), "streams", streams, "at least one");
+            Check.require(partitions >= 1, "partitions", partitions, ">= 1");
+            Check.require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
+            Check.require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
         }
 
         public boolean embedded() {
@@ -131,11 +131,11 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                 Duration.ofSeconds(10), Duration.ofSeconds(75));
 
         public Http {
-            require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
-            require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
-            require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
-            require(requestTimeout.toMillis() > 0, "requestTimeout", requestTimeout, "> 0");
-            require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
+            Check.require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
+            Check.require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
+            Check.require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
+            Check.require(requestTimeout.toMillis() > 0, "requestTimeout", requestTimeout, "> 0");
+            Check.require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
         }
 
         public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
@@ -152,7 +152,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final LongPoll DEFAULTS = new LongPoll(Duration.ofSeconds(25), Duration.ofSeconds(60));
 
         public LongPoll {
-            require(!max.isNegative() && defaultTimeout.compareTo(max) <= 0, "longPoll.defaultTimeout", defaultTimeout,
+            Check.require(!max.isNegative() && defaultTimeout.compareTo(max) <= 0, "longPoll.defaultTimeout", defaultTimeout,
                     "<= max (" + max + ")");
         }
 
@@ -163,7 +163,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final Sse DEFAULTS = new Sse(Duration.ofSeconds(15));
 
         public Sse {
-            require(heartbeat.toMillis() > 0, "sse.heartbeat", heartbeat, "> 0");
+            Check.require(heartbeat.toMillis() > 0, "sse.heartbeat", heartbeat, "> 0");
         }
     }
 
@@ -177,9 +177,9 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                 Duration.ofSeconds(60), 256);
 
         public WebSocket {
-            require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
+            Check.require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
                     idleTimeout, ">= pingInterval (" + pingInterval + ") > 0");
-            require(maxChannelsPerConnection >= 1, "webSocket.maxChannelsPerConnection", maxChannelsPerConnection, ">= 1");
+            Check.require(maxChannelsPerConnection >= 1, "webSocket.maxChannelsPerConnection", maxChannelsPerConnection, ">= 1");
         }
 
         public WebSocket withMaxChannelsPerConnection(int v) { return new WebSocket(pingInterval, idleTimeout, v); }
@@ -210,7 +210,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
             audience = blankToNull(audience);
             publicStreams = List.copyOf(publicStreams);
             allowedOrigins = List.copyOf(allowedOrigins);
-            require(algorithm != null && !algorithm.isBlank(), "auth.algorithm", algorithm, "a JWS algorithm, e.g. HS256");
+            Check.require(algorithm != null && !algorithm.isBlank(), "auth.algorithm", algorithm, "a JWS algorithm, e.g. HS256");
             AllowedOrigins.parse(allowedOrigins); // a malformed entry fails here, with its reason
         }
 
@@ -259,8 +259,8 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public Limits {
             trustedProxies = List.copyOf(trustedProxies);
             exempt = List.copyOf(exempt);
-            require(connectionsPerAddress >= 0, "limits.connectionsPerAddress", connectionsPerAddress, ">= 0 (0: no limit)");
-            require(refusalsBeforeClose >= 1, "limits.refusalsBeforeClose", refusalsBeforeClose, ">= 1");
+            Check.require(connectionsPerAddress >= 0, "limits.connectionsPerAddress", connectionsPerAddress, ">= 0 (0: no limit)");
+            Check.require(refusalsBeforeClose >= 1, "limits.refusalsBeforeClose", refusalsBeforeClose, ">= 1");
             AddressBlocks.parse(trustedProxies);
             AddressBlocks.parse(exempt);
         }
@@ -274,9 +274,15 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public Limits withExempt(List<String> v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, v); }
     }
 
-    private static void require(boolean ok, String name, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+    /**
+     * The sections' one check, apart from this class: a section made first (the token command makes
+     * {@code Auth} alone) must not start this class's initialization, whose defaults need that section.
+     */
+    private static final class Check {
+        static void require(boolean ok, String name, Object value, String expected) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+            }
         }
     }
 
