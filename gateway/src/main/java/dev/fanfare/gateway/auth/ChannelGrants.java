@@ -55,10 +55,11 @@ public final class ChannelGrants implements Principal.Grants {
     }
 
     @Override
-    public String describe() {
-        List<String> all = new ArrayList<>(subscribe.shown);
-        all.addAll(publish.shown);
-        publicStreams.stream().sorted().forEach(s -> all.add(s + "/* (public)"));
+    public String describe(boolean publishing) {
+        List<String> all = new ArrayList<>(publishing ? publish.shown : subscribe.shown);
+        if (!publishing) {
+            publicStreams.stream().sorted().forEach(s -> all.add(s + "/* (public)"));
+        }
         return all.isEmpty() ? "none" : String.join(", ", all.stream().distinct().limit(8).toList())
                 + (all.size() > 8 ? ", ..." : "");
     }

@@ -21,8 +21,8 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
 
         boolean mayPublish(ChannelName channel);
 
-        /** What a refusal names as expected, e.g. {@code "demo/*, claps/post-1"}. */
-        String describe();
+        /** What a refusal names as expected, e.g. {@code "demo/*, claps/post-1"}: the patterns to publish on, or to subscribe to. */
+        String describe(boolean publishing);
 
         /** No channel: somebody without a token on a node without public streams. */
         Grants NONE = new Grants() {
@@ -37,7 +37,7 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
             }
 
             @Override
-            public String describe() {
+            public String describe(boolean publishing) {
                 return "none";
             }
         };
@@ -55,7 +55,7 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
             }
 
             @Override
-            public String describe() {
+            public String describe(boolean publishing) {
                 return "any channel";
             }
         };
@@ -84,7 +84,7 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
     public void requireSubscribe(List<ChannelName> channels) {
         for (ChannelName c : channels) {
             if (!grants.maySubscribe(c)) {
-                throw refusal("subscribe", c);
+                throw refusal(false, c);
             }
         }
     }
@@ -92,7 +92,7 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
     /** Refuses {@code channel} when this principal may not publish on it: 401 without a token, else 403. */
     public void requirePublish(ChannelName channel) {
         if (!grants.mayPublish(channel)) {
-            throw refusal("publish", channel);
+            throw refusal(true, channel);
         }
     }
 
@@ -117,12 +117,13 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
         return subject;
     }
 
-    private ApiException refusal(String action, ChannelName channel) {
+    private ApiException refusal(boolean publishing, ChannelName channel) {
+        String action = publishing ? "publish" : "subscribe";
         if (subject == null) {
             return new ApiException(ErrorCode.UNAUTHORIZED, action + ": " + Text.quote(channel.toString())
                     + " needs a token (expected: a token that grants it, or a public stream)");
         }
         return new ApiException(ErrorCode.FORBIDDEN, action + ": " + Text.quote(channel.toString())
-                + " (expected: a channel this token grants to " + action + ": " + grants.describe() + ")");
+                + " (expected: a channel this token grants to " + action + ": " + grants.describe(publishing) + ")");
     }
 }
