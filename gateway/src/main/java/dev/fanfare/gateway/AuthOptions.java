@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
  */
 final class AuthOptions {
 
-    @Option(names = "--auth-key", defaultValue = "${env:FANFARE_AUTH_KEY}", paramLabel = "SECRET|PEM|@FILE",
+    @Option(names = "--auth-key", defaultValue = "${env:FANFARE_AUTH_KEY}", paramLabel = "SECRET|PEM|file:PATH",
             description = "the key tokens are signed with: an HMAC secret (HS*), or a PEM key (RS*, PS*, ES*: the"
-                    + " gateway takes the public key, fanfare token the private one); @file reads it from a file;"
+                    + " gateway takes the public key, fanfare token the private one); file:PATH reads it from a file;"
                     + " none: no checks, anybody may do anything (env FANFARE_AUTH_KEY)")
     String key;
 

@@ -31,7 +31,7 @@ import java.util.List;
  * The one algorithm and key tokens are signed with, from the configuration: an HMAC secret
  * (HS256, HS384, HS512: at least as many bytes as the hash), or a PEM key for RSA (RS*, PS*) and
  * EC (ES*): the gateway verifies with the public key ({@code BEGIN PUBLIC KEY}), an issuer signs
- * with the private one ({@code BEGIN PRIVATE KEY}, PKCS#8). {@code @path} reads the key from a file.
+ * with the private one ({@code BEGIN PRIVATE KEY}, PKCS#8). {@code file:PATH} reads the key from a file.
  * Every mistake is an {@link IllegalArgumentException} that names it, at start.
  */
 public final class TokenKeys {
@@ -40,6 +40,9 @@ public final class TokenKeys {
     public static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
             JWSAlgorithm.HS512, JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,
             JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+
+    /** The prefix of a key given as a file. */
+    public static final String FILE = "file:";
 
     private final JWSAlgorithm algorithm;
     private final String material;
@@ -117,7 +120,7 @@ public final class TokenKeys {
         int to = material.indexOf(end);
         if (from < 0 || to < from) {
             throw new IllegalArgumentException("auth key: no '" + begin + "' block (expected: a PEM " + kind.toLowerCase()
-                    + " for " + algorithm + ", or @file naming one)");
+                    + " for " + algorithm + ", or file:PATH naming one)");
         }
         try {
             return Base64.getMimeDecoder().decode(material.substring(from + begin.length(), to));
@@ -132,12 +135,12 @@ public final class TokenKeys {
         }
     }
 
-    /** The key as given, or the file's content for {@code @path}. */
+    /** The key as given, or the file's content for {@code file:PATH} (not {@code @}: picocli reads @files as arguments). */
     private static String read(String key) {
-        if (!key.startsWith("@")) {
+        if (!key.startsWith(FILE)) {
             return key;
         }
-        Path file = Path.of(key.substring(1));
+        Path file = Path.of(key.substring(FILE.length()));
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {

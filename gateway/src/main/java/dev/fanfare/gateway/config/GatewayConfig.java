@@ -190,7 +190,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
      * claps and likes as anyone (the embedded default; the node says so at start).
      *
      * @param key            the key tokens are verified with: an HMAC secret, or a PEM public key
-     *                       (RS*, PS*, ES*); {@code @path} reads it from a file; null: no checks
+     *                       (RS*, PS*, ES*); {@code file:PATH} reads it from a file; null: no checks
      * @param algorithm      the one JWS algorithm tokens must be signed with (HS256, RS256, ES256, ...)
      * @param issuer         when set, a token's {@code iss} must be this
      * @param audience       when set, a token's {@code aud} must name this

@@ -175,6 +175,17 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aKeyIsReadFromAFileNamedWithFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("secret");
+        java.nio.file.Files.writeString(file, TestTokens.KEY + "\n");
+        TokenVerifier fromFile = new TokenVerifier(TestTokens.AUTH.withKey(TokenKeys.FILE + file), Clock.systemUTC());
+        assertEquals("alice", fromFile.authenticate(TestTokens.token("alice", List.of(), List.of())).subject());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> new TokenVerifier(TestTokens.AUTH.withKey("file:" + dir.resolve("none")), Clock.systemUTC()));
+        assertTrue(missing.getMessage().startsWith("auth key: cannot read "), missing.getMessage());
+    }
+
+    @Test
     void aKeyThatCannotWorkIsRefusedAtStartWithItsReason() {
         IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
                 () -> new TokenVerifier(GatewayConfig.Auth.DEFAULTS.withKey("short"), Clock.systemUTC()));
