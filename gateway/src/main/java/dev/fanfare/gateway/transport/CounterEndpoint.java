@@ -58,7 +58,7 @@ final class CounterEndpoint {
 
     private static void answer(Request r, CompletionStage<CounterRequests.Reply> reply) {
         ChannelHandlerContext ctx = r.ctx();
-        reply.thenAcceptAsync(answer -> r.answer(HttpResponses.json(HttpResponseStatus.valueOf(answer.status()),
-                answer.body())), ctx.executor());
+        reply.thenAcceptAsync(answer -> r.answer(HttpResponses.retryAfter(HttpResponses.json(
+                HttpResponseStatus.valueOf(answer.status()), answer.body()), answer.retryAfterSeconds())), ctx.executor());
     }
 }

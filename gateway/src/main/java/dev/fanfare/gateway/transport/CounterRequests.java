@@ -36,8 +36,8 @@ public final class CounterRequests {
 
     private static final Logger log = LoggerFactory.getLogger(CounterRequests.class);
 
-    /** An HTTP answer: the status and its JSON body. */
-    public record Reply(int status, ObjectNode body) {
+    /** An HTTP answer: the status, its JSON body, and for a rate limit the seconds to wait ({@code Retry-After}), else 0. */
+    public record Reply(int status, ObjectNode body, long retryAfterSeconds) {
     }
 
     private final CounterApi counters;
@@ -86,7 +86,7 @@ public final class CounterRequests {
             return CompletableFuture.completedFuture(errorReply(rejection));
         }
         return action.handle((ack, failure) -> failure == null
-                ? new Reply(202, ack.toJson())
+                ? new Reply(202, ack.toJson(), 0)
                 : errorReply(rejection(failure)));
     }
 
@@ -195,6 +195,6 @@ public final class CounterRequests {
     }
 
     private static Reply errorReply(ApiException rejection) {
-        return new Reply(rejection.code().status(), Replies.error(rejection));
+        return new Reply(rejection.code().status(), Replies.error(rejection), rejection.retryAfterSeconds());
     }
 }

@@ -46,9 +46,13 @@ public final class HttpResponses {
 
     /** An error answer for a refusal; a rate limit's says when to retry ({@code Retry-After}). */
     public static FullHttpResponse error(ApiException e) {
-        FullHttpResponse r = json(HttpResponseStatus.valueOf(e.code().status()), Replies.error(e));
-        if (e.retryAfterSeconds() > 0) {
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, e.retryAfterSeconds());
+        return retryAfter(json(HttpResponseStatus.valueOf(e.code().status()), Replies.error(e)), e.retryAfterSeconds());
+    }
+
+    /** Adds {@code Retry-After} when {@code seconds} is positive. */
+    public static FullHttpResponse retryAfter(FullHttpResponse r, long seconds) {
+        if (seconds > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
         }
         return r;
     }

@@ -20,9 +20,9 @@ public final class Replies {
         return Json.MAPPER.createObjectNode().put("error", code.code()).put("message", message);
     }
 
-    /** The error body of a refusal; a rate limit's also says when to retry: {@code "retryAfter":<seconds>}. */
+    /** The error body of a refusal (when to retry goes in the {@code Retry-After} header: {@link HttpResponses#error}). */
     public static ObjectNode error(ApiException e) {
-        return retryAfter(error(e.code(), e.getMessage()), e);
+        return error(e.code(), e.getMessage());
     }
 
     /** {@code {"type":"error","id":..,"code":"<code>","message":".."}}; {@code id} only when the request had one. */
@@ -34,12 +34,10 @@ public final class Replies {
         return frame.put("code", code.code()).put("message", message);
     }
 
+    /** The error message of a refusal; a rate limit's also says when to retry: {@code "retryAfter":<seconds>}. */
     public static ObjectNode errorFrame(JsonNode id, ApiException e) {
-        return retryAfter(errorFrame(id, e.code(), e.getMessage()), e);
-    }
-
-    private static ObjectNode retryAfter(ObjectNode body, ApiException e) {
-        return e.retryAfterSeconds() > 0 ? body.put("retryAfter", e.retryAfterSeconds()) : body;
+        ObjectNode frame = errorFrame(id, e.code(), e.getMessage());
+        return e.retryAfterSeconds() > 0 ? frame.put("retryAfter", e.retryAfterSeconds()) : frame;
     }
 
     /** {@code {"type":"ack","id":..}}, for the caller to add the ack's fields; {@code id} only when given. */

@@ -199,12 +199,14 @@ class AccessRulesTest {
             String limited = g.a.output();
             assertStatus(limited, 429, "rate_limited");
             assertTrue(limited.contains("retry-after: 1"), limited);
-            assertTrue(limited.contains("\"retryAfter\":1"), limited);
+            assertFalse(limited.contains("retryAfter\""), "the body keeps its two fields: " + limited);
             assertTrue(g.a.channel.isActive(), "a 429 keeps the connection");
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
             assertStatus(g.a.output(), 202, null);
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
-            assertStatus(g.a.output(), 429, "rate_limited");
+            String clapLimited = g.a.output();
+            assertStatus(clapLimited, 429, "rate_limited");
+            assertTrue(clapLimited.contains("retry-after: 1"), clapLimited);
             g.a.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
             assertStatus(g.a.output(), 202, null);
         }
