@@ -6,6 +6,7 @@ import dev.fanfare.gateway.core.Text;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -203,7 +204,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // A peer that went away, also in the middle of a request: routine, not a fault of ours.
             log.debug("connection failed: {}", cause.toString());
         } else {
             log.warn("{}: connection failed", ctx.channel().remoteAddress(), cause);
