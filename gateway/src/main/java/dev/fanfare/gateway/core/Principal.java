@@ -25,40 +25,28 @@ public record Principal(String subject, Grants grants, Instant expiresAt, boolea
         String describe(boolean publishing);
 
         /** No channel: somebody without a token on a node without public streams. */
-        Grants NONE = new Grants() {
-            @Override
-            public boolean maySubscribe(ChannelName channel) {
-                return false;
-            }
-
-            @Override
-            public boolean mayPublish(ChannelName channel) {
-                return false;
-            }
-
-            @Override
-            public String describe(boolean publishing) {
-                return "none";
-            }
-        };
+        Grants NONE = new Fixed(false, "none");
 
         /** Every channel, both ways: a node without a key. */
-        Grants ALL = new Grants() {
-            @Override
-            public boolean maySubscribe(ChannelName channel) {
-                return true;
-            }
+        Grants ALL = new Fixed(true, "any channel");
+    }
 
-            @Override
-            public boolean mayPublish(ChannelName channel) {
-                return true;
-            }
+    /** The same answer for every channel. */
+    private record Fixed(boolean allowed, String described) implements Grants {
+        @Override
+        public boolean maySubscribe(ChannelName channel) {
+            return allowed;
+        }
 
-            @Override
-            public String describe(boolean publishing) {
-                return "any channel";
-            }
-        };
+        @Override
+        public boolean mayPublish(ChannelName channel) {
+            return allowed;
+        }
+
+        @Override
+        public String describe(boolean publishing) {
+            return described;
+        }
     }
 
     /** A node without a key: anybody may do anything, as anyone. */

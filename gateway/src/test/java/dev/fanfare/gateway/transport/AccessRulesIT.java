@@ -13,15 +13,14 @@ import dev.fanfare.gateway.limits.ClientLimits;
 import dev.fanfare.gateway.limits.Rate;
 import dev.fanfare.gateway.testing.GatewayHttp;
 import dev.fanfare.gateway.testing.GatewayHttp.Answer;
+import dev.fanfare.gateway.testing.Opened;
 import dev.fanfare.gateway.testing.RawHttp;
 import dev.fanfare.gateway.testing.SseClient;
 import dev.fanfare.gateway.testing.TestGateway;
 import dev.fanfare.gateway.testing.TestTokens;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,18 +35,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AccessRulesIT {
 
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final Opened opened = new Opened();
 
     @AfterEach
     void closeWhatTheTestOpened() throws Exception {
-        for (AutoCloseable c; (c = opened.pollFirst()) != null; ) {
-            c.close();
-        }
+        opened.close();
     }
 
     private <T extends AutoCloseable> T opened(T c) {
-        opened.addFirst(c);
-        return c;
+        return opened.add(c);
     }
 
     private static Answer publish(GatewayHttp http, String token, String channel, String json) {
