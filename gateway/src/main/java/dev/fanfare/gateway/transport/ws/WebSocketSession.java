@@ -151,9 +151,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return; // our close frame is out: an answer could not be sent, so nothing is done
             }
+            if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) || !withinRate()) {
+                return;
+            }
             if (msg instanceof TextWebSocketFrame text) {
                 onMessage(text);
-            } else if (msg instanceof BinaryWebSocketFrame) {
+            } else {
                 sendError(null, ErrorCode.BAD_MESSAGE, "frame: binary (expected: text frames holding JSON)");
             }
         } finally {
@@ -218,9 +221,6 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(TextWebSocketFrame frame) {
-        if (!withinRate()) {
-            return;
-        }
         JsonNode m;
         try {
             m = Json.MAPPER.readTree(new ByteBufInputStream(frame.content()));
