@@ -175,7 +175,11 @@ public final class Main implements Callable<Integer> {
         int p = server.port();
         System.out.printf("%nFanfare is up.%n  Demo page:  http://localhost:%d/%n  Try:        curl -N 'http://localhost:%d/sse?channel=ticker/*'%n"
                 + "  Publish:    curl -X POST -H 'Content-Type: application/json' -d '{\"hello\":1}' http://localhost:%d/publish/demo/hello%n"
-                + "  Kafka:      %s%n%n", p, p, p, server.bootstrapServers());
+                + "  Kafka:      %s%n", p, p, p, server.bootstrapServers());
+        System.out.println(config.auth().enabled()
+                ? "  Tokens:     required; make one with ./fanfare token --sub you --subscribe 'demo/*' --publish 'demo/*'"
+                        + " (same FANFARE_AUTH_KEY), send it as Authorization: Bearer <token>\n"
+                : "  Tokens:     not checked (no --auth-key): anybody may do anything; see docs/SECURITY.md\n");
         stopped.await();
         return 0;
     }
