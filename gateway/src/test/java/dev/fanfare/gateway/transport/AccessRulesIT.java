@@ -23,9 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tokens and per-client limits on real sockets, real Kafka: a stream that outlives its token
@@ -35,12 +35,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AccessRulesIT {
 
-    private final Opened opened = new Opened();
-
-    @AfterEach
-    void closeWhatTheTestOpened() throws Exception {
-        opened.close();
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private <T extends AutoCloseable> T opened(T c) {
         return opened.add(c);

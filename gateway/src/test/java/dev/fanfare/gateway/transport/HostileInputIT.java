@@ -53,7 +53,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -84,12 +83,8 @@ class HostileInputIT {
     static final WatchedGateway shared = new WatchedGateway();
 
     /** What a test opened (gateways, connections, clients), closed after it, newest first, before the bystander check. */
-    private final Opened opened = new Opened();
-
-    @AfterEach
-    void closeWhatTheTestOpened() throws Exception {
-        opened.close();
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private <T extends AutoCloseable> T opened(T c) {
         return opened.add(c);
