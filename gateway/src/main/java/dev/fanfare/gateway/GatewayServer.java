@@ -2,6 +2,7 @@ package dev.fanfare.gateway;
 
 import dev.fanfare.feed.DemoFeed;
 import dev.fanfare.feed.DemoFeedConfig;
+import dev.fanfare.gateway.auth.Authenticators;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
 import dev.fanfare.gateway.core.CachedHealthCheck;
@@ -20,6 +21,7 @@ import dev.fanfare.gateway.kafka.KafkaLogEnds;
 import dev.fanfare.gateway.kafka.KafkaSource;
 import dev.fanfare.gateway.kafka.TopicAdmin;
 import dev.fanfare.gateway.kafka.TopicMeta;
+import dev.fanfare.gateway.transport.Access;
 import dev.fanfare.gateway.transport.ConnectionLimiter;
 import dev.fanfare.gateway.transport.GatewayInitializer;
 import dev.fanfare.gateway.transport.GatewayServices;
@@ -164,12 +166,13 @@ public final class GatewayServer implements AutoCloseable {
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(),
                 List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
-                connections, disconnects, metrics, blocking);
+                connections, disconnects, metrics, blocking, Access.of(config, Authenticators.of(config.auth())));
 
         ConnectionLimiter limiter = new ConnectionLimiter(
                 ConnectionLimiter.limitFor(config.server().maxConnections(), kafka.embedded()));
         metrics.bindConnections(limiter::open, disconnects);
-        log.info("taking at most {} client connections", limiter.limit());
+        log.info("taking at most {} client connections, {} from one address", limiter.limit(),
+                config.limits().connectionsPerAddress() == 0 ? "any number" : config.limits().connectionsPerAddress());
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(io.serverChannel())

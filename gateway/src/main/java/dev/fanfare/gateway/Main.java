@@ -1,5 +1,6 @@
 package dev.fanfare.gateway;
 
+import dev.fanfare.gateway.auth.TokenKeys;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
 import dev.fanfare.gateway.core.DeliveryPolicy;
@@ -7,6 +8,8 @@ import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.logging.JsonLogging;
 import java.util.Set;
 import dev.fanfare.gateway.counters.CountersConfig;
+import dev.fanfare.gateway.limits.ClientLimits;
+import dev.fanfare.gateway.limits.Rate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,6 +82,54 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--log-format", defaultValue = "${env:FANFARE_LOG_FORMAT:-text}",
             description = "text or json: one JSON object per line (env FANFARE_LOG_FORMAT; default ${DEFAULT-VALUE})")
     String logFormat;
+    @Option(names = "--ws-max-channels", defaultValue = "${env:FANFARE_WS_MAX_CHANNELS:-256}",
+            description = "channels one WebSocket may be subscribed to (env FANFARE_WS_MAX_CHANNELS; default ${DEFAULT-VALUE})")
+    int wsMaxChannels;
+
+    @Mixin
+    AuthOptions auth;
+
+    @Option(names = "--public-streams", split = ",", defaultValue = "${env:FANFARE_PUBLIC_STREAMS:-}", paramLabel = "STREAM",
+            description = "with --auth-key: streams anybody may subscribe to without a token (env FANFARE_PUBLIC_STREAMS; default none)")
+    List<String> publicStreams;
+
+    @Option(names = "--allowed-origins", split = ",", defaultValue = "${env:FANFARE_ALLOWED_ORIGINS:-self,localhost}",
+            paramLabel = "ORIGIN", description = "browser origins that may call the node: self, localhost, * or"
+                    + " https://host[:port] (env FANFARE_ALLOWED_ORIGINS; default ${DEFAULT-VALUE})")
+    List<String> allowedOrigins;
+
+    @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:FANFARE_TRUSTED_PROXIES:-}", paramLabel = "CIDR",
+            description = "proxies whose X-Forwarded-For names the client (env FANFARE_TRUSTED_PROXIES; default none)")
+    List<String> trustedProxies;
+
+    @Option(names = "--exempt-addresses", split = ",", defaultValue = "${env:FANFARE_EXEMPT_ADDRESSES:-127.0.0.0/8,::1}",
+            paramLabel = "CIDR", description = "client addresses no per-client limit applies to (env"
+                    + " FANFARE_EXEMPT_ADDRESSES; default ${DEFAULT-VALUE}: this machine)")
+    List<String> exemptAddresses;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "${env:FANFARE_MAX_CONNECTIONS_PER_IP:-256}",
+            description = "connections from one client address (IPv6: one /64); 0: no limit (env FANFARE_MAX_CONNECTIONS_PER_IP; default ${DEFAULT-VALUE})")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--publish-rate", defaultValue = "${env:FANFARE_PUBLISH_RATE:-20}", paramLabel = "N[:BURST]",
+            description = "publishes per second per user; 0: no limit (env FANFARE_PUBLISH_RATE; default ${DEFAULT-VALUE}, bursts of 2N)")
+    String publishRate;
+
+    @Option(names = "--publish-rate-per-ip", defaultValue = "${env:FANFARE_PUBLISH_RATE_PER_IP:-50}", paramLabel = "N[:BURST]",
+            description = "publishes per second per client address (env FANFARE_PUBLISH_RATE_PER_IP; default ${DEFAULT-VALUE})")
+    String publishRatePerIp;
+
+    @Option(names = "--clap-rate", defaultValue = "${env:FANFARE_CLAP_RATE:-10}", paramLabel = "N[:BURST]",
+            description = "claps, likes and unlikes per second per user (env FANFARE_CLAP_RATE; default ${DEFAULT-VALUE})")
+    String clapRate;
+
+    @Option(names = "--clap-rate-per-ip", defaultValue = "${env:FANFARE_CLAP_RATE_PER_IP:-50}", paramLabel = "N[:BURST]",
+            description = "claps, likes and unlikes per second per client address (env FANFARE_CLAP_RATE_PER_IP; default ${DEFAULT-VALUE})")
+    String clapRatePerIp;
+
+    @Option(names = "--ws-message-rate", defaultValue = "${env:FANFARE_WS_MESSAGE_RATE:-50}", paramLabel = "N[:BURST]",
+            description = "messages per second one WebSocket may send (env FANFARE_WS_MESSAGE_RATE; default ${DEFAULT-VALUE})")
+    String wsMessageRate;
 
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
@@ -101,7 +153,19 @@ public final class Main implements Callable<Integer> {
                 .withDelivery(new DeliveryPolicy(conflate.contains("none") ? Set.of() : Set.copyOf(conflate),
                         DeliveryPolicy.DEFAULT.maxHeldPerSubscriber()))
                 .withCounters(c -> c.withRedis(CountersConfig.parseRedis(redis)))
+                .withWebSocket(w -> w.withMaxChannelsPerConnection(wsMaxChannels))
+                .withAuth(a -> auth.applyTo(a).withPublicStreams(given(publicStreams)).withAllowedOrigins(given(allowedOrigins)))
+                .withLimits(l -> l.withConnectionsPerAddress(maxConnectionsPerIp)
+                        .withPublishes(new ClientLimits.Pair(Rate.parse(publishRate), Rate.parse(publishRatePerIp)))
+                        .withCounts(new ClientLimits.Pair(Rate.parse(clapRate), Rate.parse(clapRatePerIp)))
+                        .withWebSocketMessages(Rate.parse(wsMessageRate))
+                        .withTrustedProxies(given(trustedProxies)).withExempt(given(exemptAddresses)))
                 .withDemoFeed(demoFeed);
+    }
+
+    /** A list option without its blank entries (an empty default is one). */
+    private static List<String> given(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     @Override
@@ -114,6 +178,9 @@ public final class Main implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("log-format: '" + logFormat + "' (expected: text or json)");
             }
             config = config();
+            if (config.auth().enabled()) {
+                TokenKeys.of(config.auth()).verifier(); // a key that cannot work stops the start here, with its reason
+            }
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);
         }
@@ -126,7 +193,11 @@ public final class Main implements Callable<Integer> {
         int p = server.port();
         System.out.printf("%nFanfare is up.%n  Demo page:  http://localhost:%d/%n  Try:        curl -N 'http://localhost:%d/sse?channel=ticker/*'%n"
                 + "  Publish:    curl -X POST -H 'Content-Type: application/json' -d '{\"hello\":1}' http://localhost:%d/publish/demo/hello%n"
-                + "  Kafka:      %s%n%n", p, p, p, server.bootstrapServers());
+                + "  Kafka:      %s%n", p, p, p, server.bootstrapServers());
+        System.out.println(config.auth().enabled()
+                ? "  Tokens:     required; make one with ./fanfare token --sub you --subscribe 'demo/*' --publish 'demo/*'"
+                        + " (same FANFARE_AUTH_KEY), send it as Authorization: Bearer <token>\n"
+                : "  Tokens:     not checked (no --auth-key): anybody may do anything; see docs/SECURITY.md\n");
         stopped.await();
         return 0;
     }

@@ -3,7 +3,12 @@ package dev.fanfare.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.limits.ClientLimits;
+import dev.fanfare.gateway.limits.Rate;
 import java.io.PrintWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,12 +24,43 @@ class MainTest {
         "--redis | redis://        | is not a URI",
         "--redis | redis://a b:1   | is not a URI",
         "--port  | 70000           | port: 70000 (expected: 0..65535)",
+        "--publish-rate | fast     | rate: 'fast' (expected: N per second, or N:BURST, e.g. 20:40; 0: off)",
+        "--ws-message-rate | 5:0   | burst: 0 (expected: >= 1)",
+        "--trusted-proxies | proxy.local | address block: 'proxy.local' (expected: an IP address or address/bits",
+        "--allowed-origins | app.example | allowed origin: 'app.example' (expected: self, localhost, * or scheme://host[:port]",
+        "--public-streams | nope   | publicStreams: [nope] (expected: streams this node serves (ticker,claps,likes,demo))",
+        "--auth-key | short        | auth key: 5 bytes (expected: at least 32 for HS256",
+        "--max-connections-per-ip | -1 | limits.connectionsPerAddress: -1 (expected: >= 0 (0: no limit))",
     })
     void aMalformedOptionIsAUsageErrorNamingIt(String option, String value, String reason) {
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute(option, value.strip(), "--no-demo-feed");
         assertEquals(2, exit, err::toString);
         assertTrue(err.toString().contains(reason), err::toString);
+    }
+
+    @Test
+    void everyLimitAndAccessOptionReachesTheConfiguration() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--auth-key", "file:/dev/null", "--auth-algorithm", "ES256", "--public-streams", "ticker,claps",
+                "--allowed-origins", "https://app.example", "--trusted-proxies", "10.0.0.0/8", "--exempt-addresses", "",
+                "--max-connections-per-ip", "7", "--publish-rate", "3", "--publish-rate-per-ip", "4:9", "--clap-rate", "5",
+                "--clap-rate-per-ip", "6", "--ws-message-rate", "8", "--ws-max-channels", "40");
+        GatewayConfig c = main.config();
+        assertEquals(GatewayConfig.Auth.DEFAULTS.withKey("file:/dev/null").withAlgorithm("ES256")
+                .withPublicStreams(List.of("ticker", "claps")).withAllowedOrigins(List.of("https://app.example")), c.auth());
+        assertEquals(new GatewayConfig.Limits(7, new ClientLimits.Pair(new Rate(3, 6), new Rate(4, 9)),
+                new ClientLimits.Pair(new Rate(5, 10), new Rate(6, 12)), new Rate(8, 16), 20, List.of("10.0.0.0/8"),
+                List.of()), c.limits());
+        assertEquals(40, c.webSocket().maxChannelsPerConnection());
+    }
+
+    @Test
+    void withoutOptionsTheNodeIsOpenWithItsDefaultLimits() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs();
+        assertEquals(GatewayConfig.Auth.DEFAULTS, main.config().auth());
+        assertEquals(GatewayConfig.Limits.DEFAULTS, main.config().limits());
     }
 
     @ParameterizedTest

@@ -1,8 +1,12 @@
 package dev.fanfare.gateway.config;
 
 import dev.fanfare.gateway.core.DeliveryPolicy;
+import dev.fanfare.gateway.auth.AllowedOrigins;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.counters.CountersConfig;
+import dev.fanfare.gateway.limits.AddressBlocks;
+import dev.fanfare.gateway.limits.ClientLimits;
+import dev.fanfare.gateway.limits.Rate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,17 +27,22 @@ import java.util.function.UnaryOperator;
  * @param delivery  what happens to subscribers that cannot keep up, by stream (lossless or conflate)
  * @param counters  claps and likes (its topic prefix and partitions follow {@code kafka}'s at start)
  * @param demoFeed  run the demo feed in-process
+ * @param auth      who may do what: tokens, public streams, allowed origins
+ * @param limits    how much one client may do: connections and rates per address and per user
  */
 public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll longPoll, Sse sse, WebSocket webSocket,
-                            RingLimits rings, DeliveryPolicy delivery, CountersConfig counters, boolean demoFeed) {
+                            RingLimits rings, DeliveryPolicy delivery, CountersConfig counters, boolean demoFeed, Auth auth,
+                            Limits limits) {
 
     public static final GatewayConfig DEFAULTS = new GatewayConfig(Server.DEFAULTS, Kafka.DEFAULTS, Http.DEFAULTS,
             LongPoll.DEFAULTS, Sse.DEFAULTS, WebSocket.DEFAULTS, RingLimits.DEFAULT, DeliveryPolicy.DEFAULT,
-            CountersConfig.defaults(), true);
+            CountersConfig.defaults(), true, Auth.DEFAULTS, Limits.DEFAULTS);
 
     public GatewayConfig {
-        require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
+        Check.require(webSocket.maxChannelsPerConnection() >= http.maxChannelsPerRequest(), "maxChannelsPerConnection",
                 webSocket.maxChannelsPerConnection(), ">= maxChannelsPerRequest (" + http.maxChannelsPerRequest() + ")");
+        Check.require(kafka.streams().containsAll(auth.publicStreams()), "publicStreams", auth.publicStreams(),
+                "streams this node serves (" + String.join(",", kafka.streams()) + ")");
     }
 
     /** The embedded default: port 8080, in-process Kafka under {@code .fanfare/}, demo feed on. */
@@ -53,9 +62,9 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0);
 
         public Server {
-            require(port >= 0 && port <= 65535, "port", port, "0..65535");
-            require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
-            require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
+            Check.require(port >= 0 && port <= 65535, "port", port, "0..65535");
+            Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+            Check.require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
         }
 
         public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections); }
@@ -86,10 +95,10 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
 
         public Kafka {
             streams = List.copyOf(streams);
-            require(!streams.isEmpty(), "streams", streams, "at least one");
-            require(partitions >= 1, "partitions", partitions, ">= 1");
-            require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
-            require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
+            Check.require(!streams.isEmpty(), "streams", streams, "at least one");
+            Check.require(partitions >= 1, "partitions", partitions, ">= 1");
+            Check.require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
+            Check.require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
         }
 
         public boolean embedded() {
@@ -125,11 +134,11 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                 Duration.ofSeconds(10), Duration.ofSeconds(75));
 
         public Http {
-            require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
-            require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
-            require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
-            require(requestTimeout.toMillis() > 0, "requestTimeout", requestTimeout, "> 0");
-            require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
+            Check.require(maxBodyBytes >= 1024, "maxBodyBytes", maxBodyBytes, ">= 1024");
+            Check.require(maxChannelsPerRequest >= 1, "maxChannelsPerRequest", maxChannelsPerRequest, ">= 1");
+            Check.require(lowWaterMark > 0 && highWaterMark > lowWaterMark, "highWaterMark", highWaterMark, "> lowWaterMark > 0");
+            Check.require(requestTimeout.toMillis() > 0, "requestTimeout", requestTimeout, "> 0");
+            Check.require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout, "> 0");
         }
 
         public Http withMaxBodyBytes(int v) { return new Http(maxInitialLineBytes, maxHeaderBytes, v, maxChannelsPerRequest, highWaterMark, lowWaterMark, requestTimeout, idleTimeout); }
@@ -146,7 +155,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final LongPoll DEFAULTS = new LongPoll(Duration.ofSeconds(25), Duration.ofSeconds(60));
 
         public LongPoll {
-            require(!max.isNegative() && defaultTimeout.compareTo(max) <= 0, "longPoll.defaultTimeout", defaultTimeout,
+            Check.require(!max.isNegative() && defaultTimeout.compareTo(max) <= 0, "longPoll.defaultTimeout", defaultTimeout,
                     "<= max (" + max + ")");
         }
 
@@ -157,7 +166,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
         public static final Sse DEFAULTS = new Sse(Duration.ofSeconds(15));
 
         public Sse {
-            require(heartbeat.toMillis() > 0, "sse.heartbeat", heartbeat, "> 0");
+            Check.require(heartbeat.toMillis() > 0, "sse.heartbeat", heartbeat, "> 0");
         }
     }
 
@@ -171,48 +180,157 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                 Duration.ofSeconds(60), 256);
 
         public WebSocket {
-            require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
+            Check.require(pingInterval.toMillis() > 0 && idleTimeout.compareTo(pingInterval) >= 0, "webSocket.idleTimeout",
                     idleTimeout, ">= pingInterval (" + pingInterval + ") > 0");
+            Check.require(maxChannelsPerConnection >= 1, "webSocket.maxChannelsPerConnection", maxChannelsPerConnection, ">= 1");
         }
 
+        public WebSocket withMaxChannelsPerConnection(int v) { return new WebSocket(pingInterval, idleTimeout, v); }
     }
 
-    private static void require(boolean ok, String name, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+    /**
+     * Who may do what. Without a {@code key} nothing is checked: anybody subscribes, publishes,
+     * claps and likes as anyone (the embedded default; the node says so at start).
+     *
+     * @param key            the key tokens are verified with: an HMAC secret, or a PEM public key
+     *                       (RS*, PS*, ES*); {@code file:PATH} reads it from a file; null: no checks
+     * @param algorithm      the one JWS algorithm tokens must be signed with (HS256, RS256, ES256, ...)
+     * @param issuer         when set, a token's {@code iss} must be this
+     * @param audience       when set, a token's {@code aud} must name this
+     * @param publicStreams  streams anybody may subscribe to without a token (never publish)
+     * @param allowedOrigins browser origins that may call the node: {@code self} (the origin its
+     *                       Host names), {@code localhost} (any port), {@code *} (any), or exact
+     *                       origins such as {@code https://app.example.com}
+     */
+    public record Auth(String key, String algorithm, String issuer, String audience, List<String> publicStreams,
+                       List<String> allowedOrigins) {
+        public static final Auth DEFAULTS = new Auth(null, "HS256", null, null, List.of(),
+                List.of(AllowedOrigins.SELF, AllowedOrigins.LOCALHOST));
+
+        public Auth {
+            key = blankToNull(key);
+            issuer = blankToNull(issuer);
+            audience = blankToNull(audience);
+            publicStreams = List.copyOf(publicStreams);
+            allowedOrigins = List.copyOf(allowedOrigins);
+            Check.require(algorithm != null && !algorithm.isBlank(), "auth.algorithm", algorithm, "a JWS algorithm, e.g. HS256");
+            AllowedOrigins.parse(allowedOrigins); // a malformed entry fails here, with its reason
+        }
+
+        /** Whether tokens are checked. */
+        public boolean enabled() {
+            return key != null;
+        }
+
+        public Auth withKey(String v) { return new Auth(v, algorithm, issuer, audience, publicStreams, allowedOrigins); }
+        public Auth withAlgorithm(String v) { return new Auth(key, v, issuer, audience, publicStreams, allowedOrigins); }
+        public Auth withIssuer(String v) { return new Auth(key, algorithm, v, audience, publicStreams, allowedOrigins); }
+        public Auth withAudience(String v) { return new Auth(key, algorithm, issuer, v, publicStreams, allowedOrigins); }
+        public Auth withPublicStreams(List<String> v) { return new Auth(key, algorithm, issuer, audience, v, allowedOrigins); }
+        public Auth withAllowedOrigins(List<String> v) { return new Auth(key, algorithm, issuer, audience, publicStreams, v); }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+
+    /**
+     * How much one client may do. Addresses in {@code exempt} (by default the machine itself: load
+     * tests and tools) are limited by nothing here.
+     *
+     * @param connectionsPerAddress client connections from one address (IPv6: one /64); 0: no limit
+     * @param publishes             publishes per user (a token's subject) and per address
+     * @param counts                claps, likes and unlikes per user and per address
+     * @param webSocketMessages     messages one WebSocket may send
+     * @param refusalsBeforeClose   WebSocket messages refused for rate in a row before the connection
+     *                              is closed (1008 {@code rate_limited})
+     * @param trustedProxies        peers whose {@code X-Forwarded-For} names the client
+     * @param exempt                addresses no limit applies to
+     */
+    public record Limits(int connectionsPerAddress, ClientLimits.Pair publishes, ClientLimits.Pair counts,
+                         Rate webSocketMessages, int refusalsBeforeClose, List<String> trustedProxies,
+                         List<String> exempt) {
+        public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1");
+        public static final Limits DEFAULTS = new Limits(256,
+                new ClientLimits.Pair(Rate.perSecond(20), Rate.perSecond(50)),
+                new ClientLimits.Pair(Rate.perSecond(10), Rate.perSecond(50)),
+                Rate.perSecond(50), 20, List.of(), LOOPBACK);
+        /** No limit at all, for tests and benchmarks that mean to go fast. */
+        public static final Limits OFF = new Limits(0, ClientLimits.Pair.OFF, ClientLimits.Pair.OFF, Rate.OFF, 20,
+                List.of(), List.of());
+
+        public Limits {
+            trustedProxies = List.copyOf(trustedProxies);
+            exempt = List.copyOf(exempt);
+            Check.require(connectionsPerAddress >= 0, "limits.connectionsPerAddress", connectionsPerAddress, ">= 0 (0: no limit)");
+            Check.require(refusalsBeforeClose >= 1, "limits.refusalsBeforeClose", refusalsBeforeClose, ">= 1");
+            AddressBlocks.parse(trustedProxies);
+            AddressBlocks.parse(exempt);
+        }
+
+        public Limits withConnectionsPerAddress(int v) { return new Limits(v, publishes, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withPublishes(ClientLimits.Pair v) { return new Limits(connectionsPerAddress, v, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withCounts(ClientLimits.Pair v) { return new Limits(connectionsPerAddress, publishes, v, webSocketMessages, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withWebSocketMessages(Rate v) { return new Limits(connectionsPerAddress, publishes, counts, v, refusalsBeforeClose, trustedProxies, exempt); }
+        public Limits withRefusalsBeforeClose(int v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, v, trustedProxies, exempt); }
+        public Limits withTrustedProxies(List<String> v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, refusalsBeforeClose, v, exempt); }
+        public Limits withExempt(List<String> v) { return new Limits(connectionsPerAddress, publishes, counts, webSocketMessages, refusalsBeforeClose, trustedProxies, v); }
+    }
+
+    /**
+     * The sections' one check, apart from this class: a section made first (the token command makes
+     * {@code Auth} alone) must not start this class's initialization, whose defaults need that section.
+     */
+    private static final class Check {
+        static void require(boolean ok, String name, Object value, String expected) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+            }
         }
     }
 
     public GatewayConfig withServer(UnaryOperator<Server> change) {
-        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
+        return new GatewayConfig(change.apply(server), kafka, http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withKafka(UnaryOperator<Kafka> change) {
-        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
+        return new GatewayConfig(server, change.apply(kafka), http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withHttp(UnaryOperator<Http> change) {
-        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, delivery, counters, demoFeed);
+        return new GatewayConfig(server, kafka, change.apply(http), longPoll, sse, webSocket, rings, delivery, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withLongPoll(LongPoll v) {
-        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, delivery, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, v, sse, webSocket, rings, delivery, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withRings(RingLimits v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, delivery, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, v, delivery, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withDelivery(DeliveryPolicy v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, v, counters, demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, v, counters, demoFeed, auth, limits);
     }
 
     public GatewayConfig withCounters(UnaryOperator<CountersConfig> change) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, change.apply(counters), demoFeed);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, change.apply(counters), demoFeed, auth, limits);
+    }
+
+    public GatewayConfig withWebSocket(UnaryOperator<WebSocket> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, change.apply(webSocket), rings, delivery, counters, demoFeed, auth, limits);
+    }
+
+    public GatewayConfig withAuth(UnaryOperator<Auth> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed, change.apply(auth), limits);
+    }
+
+    public GatewayConfig withLimits(UnaryOperator<Limits> change) {
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, counters, demoFeed, auth, change.apply(limits));
     }
 
     public GatewayConfig withDemoFeed(boolean v) {
-        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, counters, v);
+        return new GatewayConfig(server, kafka, http, longPoll, sse, webSocket, rings, delivery, counters, v, auth, limits);
     }
 
     /** Shorthands for what tests and launchers change most. */

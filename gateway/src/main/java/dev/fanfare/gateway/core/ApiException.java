@@ -7,14 +7,20 @@ package dev.fanfare.gateway.core;
 public final class ApiException extends RuntimeException {
 
     private final ErrorCode code;
+    private final long retryAfterSeconds;
 
     public ApiException(ErrorCode code, String message) {
         this(code, message, null);
     }
 
     public ApiException(ErrorCode code, String message, Throwable cause) {
+        this(code, message, cause, 0);
+    }
+
+    private ApiException(ErrorCode code, String message, Throwable cause, long retryAfterSeconds) {
         super(message, cause, false, false);
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** {@code name: value (expected: expected)} as a {@link ErrorCode#BAD_PARAMETER}. */
@@ -22,8 +28,21 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.BAD_PARAMETER, name + ": " + value + " (expected: " + expected + ")");
     }
 
+    /**
+     * A {@link ErrorCode#RATE_LIMITED} refusal: the client may try again after {@code retryAfterSeconds}
+     * (HTTP {@code Retry-After}, WebSocket {@code "retryAfter"}).
+     */
+    public static ApiException rateLimited(String message, long retryAfterSeconds) {
+        return new ApiException(ErrorCode.RATE_LIMITED, message, null, Math.max(1, retryAfterSeconds));
+    }
+
     public ErrorCode code() {
         return code;
+    }
+
+    /** Seconds after which trying again can succeed; 0 when the refusal does not say. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The refusal behind a failed stage, or null when the failure is something else (a bug). */

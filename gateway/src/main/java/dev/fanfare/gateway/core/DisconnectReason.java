@@ -19,6 +19,18 @@ public enum DisconnectReason {
     /** The client kept sending (pings) while not reading what it was sent. */
     FLOODING("flooding", CloseCodes.POLICY_VIOLATION, true,
             "too many pings while not reading: read the connection, then reconnect with your last cursor"),
+    /**
+     * The token the connection was opened (or last refreshed) with expired. Reconnecting with a
+     * fresh token and the last cursor loses nothing; a WebSocket may instead refresh in time.
+     */
+    TOKEN_EXPIRED("token_expired", 4001, true,
+            "the token expired: reconnect with a fresh token and your last cursor"),
+    /** The credentials of the upgrade request are not valid, or do not grant its subscription. */
+    UNAUTHORIZED("unauthorized", CloseCodes.POLICY_VIOLATION, false,
+            "the token is not valid, or does not grant this subscription"),
+    /** The client went on sending past its rate limit, each refused: it is cut off. */
+    RATE_LIMITED("rate_limited", CloseCodes.POLICY_VIOLATION, true,
+            "too many messages refused for rate: slow down, then reconnect with your last cursor"),
     /** A fault on our side while writing to this client; the others are unaffected. */
     INTERNAL_ERROR("internal_error", CloseCodes.INTERNAL_ERROR, true,
             "internal error; reconnect with your last cursor");
@@ -31,6 +43,18 @@ public enum DisconnectReason {
 
         private CloseCodes() {
         }
+    }
+
+    /**
+     * The reason a connection is refused at its start for {@code refusal}: a token that expired
+     * (get a fresh one), credentials that do not do (do not retry the same way), or a bad subscription.
+     */
+    public static DisconnectReason refusing(ErrorCode refusal) {
+        return switch (refusal) {
+            case TOKEN_EXPIRED -> TOKEN_EXPIRED;
+            case UNAUTHORIZED, FORBIDDEN -> UNAUTHORIZED;
+            default -> BAD_SUBSCRIPTION;
+        };
     }
 
     private final String code;

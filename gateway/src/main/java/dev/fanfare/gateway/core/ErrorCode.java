@@ -26,6 +26,12 @@ public enum ErrorCode {
     MISSING_BODY("missing_body", 400),
     /** More channels than a request or a connection may hold. */
     TOO_MANY_CHANNELS("too_many_channels", 400),
+    /** No token where one is needed, or a token this gateway cannot verify. */
+    UNAUTHORIZED("unauthorized", 401),
+    /** A token that was valid once and has expired: get a fresh one from the application. */
+    TOKEN_EXPIRED("token_expired", 401),
+    /** A valid token that does not grant this (a channel, another user), or a foreign origin. */
+    FORBIDDEN("forbidden", 403),
     /** No such path. */
     NOT_FOUND("not_found", 404),
     /** The path exists, the method is not one it answers. */
@@ -42,6 +48,10 @@ public enum ErrorCode {
     URI_TOO_LONG("uri_too_long", 414),
     /** A request not received whole within the request timeout. */
     REQUEST_TIMEOUT("request_timeout", 408),
+    /** Too many requests or messages for this user or address: retry after the time given. */
+    RATE_LIMITED("rate_limited", 429),
+    /** More connections from this client address than the node takes from one address. */
+    TOO_MANY_CONNECTIONS("too_many_connections", 429),
     /** Headers over the size limit. */
     HEADERS_TOO_LARGE("headers_too_large", 431),
     /** A bug on our side; the details are logged, not sent. */

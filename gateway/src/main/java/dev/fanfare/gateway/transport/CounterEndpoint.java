@@ -27,15 +27,15 @@ final class CounterEndpoint {
     }
 
     void clap(Request r) {
-        answer(r, counters.clap(rawSegment(r, CLAPS), jsonBody(r)));
+        answer(r, counters.clap(r.caller(), rawSegment(r, CLAPS), jsonBody(r)));
     }
 
     void like(Request r) {
-        answer(r, counters.like(rawSegment(r, LIKES), jsonBody(r), true));
+        answer(r, counters.like(r.caller(), rawSegment(r, LIKES), jsonBody(r), true));
     }
 
     void unlike(Request r) {
-        answer(r, counters.like(rawSegment(r, LIKES), jsonBody(r), false));
+        answer(r, counters.like(r.caller(), rawSegment(r, LIKES), jsonBody(r), false));
     }
 
     /**
@@ -58,7 +58,7 @@ final class CounterEndpoint {
 
     private static void answer(Request r, CompletionStage<CounterRequests.Reply> reply) {
         ChannelHandlerContext ctx = r.ctx();
-        reply.thenAcceptAsync(answer -> r.answer(HttpResponses.json(HttpResponseStatus.valueOf(answer.status()),
-                answer.body())), ctx.executor());
+        reply.thenAcceptAsync(answer -> r.answer(HttpResponses.retryAfter(HttpResponses.json(
+                HttpResponseStatus.valueOf(answer.status()), answer.body()), answer.retryAfterSeconds())), ctx.executor());
     }
 }

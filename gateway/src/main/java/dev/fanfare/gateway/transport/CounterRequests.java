@@ -7,8 +7,10 @@ import dev.fanfare.gateway.core.CounterAck;
 import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Json;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.counters.CounterInputs;
 import dev.fanfare.gateway.metrics.GatewayMetrics;
+import dev.fanfare.gateway.limits.ClientLimits;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PUT /likes/<post>} and {@code DELETE /likes/<post>} {@code {"user":"u"}}</li>
  *   <li>WebSocket {@code {"type":"clap"|"like"|"unlike","post":"p","user":"u","count":3,"id":"7"}}</li>
  * </ul>
+ * An action counts for the caller's token's subject ({@link Principal#counterUser}: a body naming
+ * another user is refused 403), or on a node without a key for the user the body names; then the
+ * caller's rate limits apply (per user and per address: 429 with when to retry).
  * Answers: 202 with the ack's fields; errors as {@link Replies#error}. The returned stages never
  * fail, and complete off the event loop: hop back to the channel's event loop before writing.
  */
@@ -32,34 +37,44 @@ public final class CounterRequests {
 
     private static final Logger log = LoggerFactory.getLogger(CounterRequests.class);
 
-    /** An HTTP answer: the status and its JSON body. */
-    public record Reply(int status, ObjectNode body) {
+    /** An HTTP answer: the status, its JSON body, and for a rate limit the seconds to wait ({@code Retry-After}), else 0. */
+    public record Reply(int status, ObjectNode body, long retryAfterSeconds) {
     }
 
     private final CounterApi counters;
+    private final ClientLimits limits;
     private final GatewayMetrics metrics;
 
-    public CounterRequests(CounterApi counters, GatewayMetrics metrics) {
+    public CounterRequests(CounterApi counters, ClientLimits limits, GatewayMetrics metrics) {
         this.counters = counters;
+        this.limits = limits;
         this.metrics = metrics;
     }
 
     /** {@code POST /claps/<post>}: {@code postSegment} is the path after {@code /claps/}, still percent-encoded. */
-    public CompletionStage<Reply> clap(String postSegment, byte[] body) {
+    public CompletionStage<Reply> clap(Caller caller, String postSegment, byte[] body) {
         return http("clap", () -> {
             String post = decodePost(postSegment);
             JsonNode request = parseBody(body, true);
-            return counters.clap(post, textOrNull(request, "user"), count(request));
+            long count = count(request);
+            return counters.clap(post, user(caller, request), count);
         });
     }
 
     /** {@code PUT} ({@code like}) or {@code DELETE /likes/<post>}. */
-    public CompletionStage<Reply> like(String postSegment, byte[] body, boolean like) {
+    public CompletionStage<Reply> like(Caller caller, String postSegment, byte[] body, boolean like) {
         return http(like ? "like" : "unlike", () -> {
             String post = decodePost(postSegment);
-            String user = textOrNull(parseBody(body, false), "user");
+            String user = user(caller, parseBody(body, false));
             return like ? counters.like(post, user) : counters.unlike(post, user);
         });
+    }
+
+    /** The user the action counts for, once the caller's limits let it through. */
+    private String user(Caller caller, JsonNode request) {
+        String user = caller.principal().counterUser(textOrNull(request, "user"));
+        limits.count(user, caller.address());
+        return user;
     }
 
     private interface Action {
@@ -78,7 +93,7 @@ public final class CounterRequests {
                 return errorReply(name, rejection(failure));
             }
             counted(name, "accepted");
-            return new Reply(202, ack.toJson());
+            return new Reply(202, ack.toJson(), 0);
         });
     }
 
@@ -92,17 +107,20 @@ public final class CounterRequests {
      * @return the frame to send back: {@code {"type":"ack","id":"7",...ack fields}} or an
      *         {@link Replies#errorFrame error frame} ({@code id} only when given)
      */
-    public CompletionStage<ObjectNode> websocket(JsonNode message) {
+    public CompletionStage<ObjectNode> websocket(Caller caller, JsonNode message) {
         JsonNode id = message.get("id");
         CompletionStage<CounterAck> action;
         try {
             String type = message.path("type").asText("");
             String post = textOrNull(message, "post");
-            String user = textOrNull(message, "user");
             action = switch (type) {
-                case "clap" -> counters.clap(post, user, count(message));
-                case "like" -> like(message) ? counters.like(post, user) : counters.unlike(post, user);
-                case "unlike" -> counters.unlike(post, user);
+                case "clap" -> {
+                    long count = count(message);
+                    yield counters.clap(post, user(caller, message), count);
+                }
+                case "like" -> like(message) ? counters.like(post, user(caller, message))
+                        : counters.unlike(post, user(caller, message));
+                case "unlike" -> counters.unlike(post, user(caller, message));
                 default -> throw ApiException.badParameter("type", CounterInputs.quote(type), "clap, like or unlike");
             };
         } catch (ApiException rejection) {
@@ -196,7 +214,7 @@ public final class CounterRequests {
 
     private Reply errorReply(String action, ApiException rejection) {
         counted(action, rejection.code().code());
-        return new Reply(rejection.code().status(), Replies.error(rejection));
+        return new Reply(rejection.code().status(), Replies.error(rejection), rejection.retryAfterSeconds());
     }
 
     /** The action a WebSocket message names, as a metric tag (one of a few known words). */

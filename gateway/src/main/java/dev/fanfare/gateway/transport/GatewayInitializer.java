@@ -28,15 +28,18 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     /** Every path, its methods and its endpoint. */
     static Routes routes(GatewayServices services) {
-        CounterEndpoint counters = new CounterEndpoint(new CounterRequests(services.counters(), services.metrics()));
+        CounterRequests counterRequests = new CounterRequests(services.counters(), services.access().limits(),
+                services.metrics());
+        PublishRequests publishes = new PublishRequests(services.publisher(), services.access().limits());
+        CounterEndpoint counters = new CounterEndpoint(counterRequests);
         return Routes.builder()
                 .get("/poll", new PollEndpoint(services)::handle)
                 .get("/longpoll", new LongPollEndpoint(services)::handle)
                 .get("/sse", new SseEndpoint(services)::handle)
-                .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services)::handle)
+                .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services, counterRequests, publishes)::handle)
                 .get(HttpRouter.HEALTH, new HealthEndpoint(services)::handle)
                 .get(MetricsEndpoint.PATH, new MetricsEndpoint(services.metrics(), services.blocking())::handle)
-                .post(PublishEndpoint.PREFIX, new PublishEndpoint(services)::handle)
+                .post(PublishEndpoint.PREFIX, new PublishEndpoint(services, publishes)::handle)
                 .post(CounterEndpoint.CLAPS, counters::clap)
                 .route(CounterEndpoint.LIKES, true, "PUT to like, DELETE to unlike",
                         Map.of(HttpMethod.PUT, counters::like, HttpMethod.DELETE, counters::unlike))
@@ -47,11 +50,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     protected void initChannel(SocketChannel ch) {
         services.connections().add(ch);
         ch.pipeline().addLast(Pipelines.LIMITS, limiter);
+        ch.pipeline().addLast(Pipelines.ADDRESS_LIMITS, services.access().connections());
         configure(ch.pipeline());
     }
 
     /** The HTTP pipeline every connection starts with (tests build it on an EmbeddedChannel). */
     public void configure(ChannelPipeline p) {
-        Pipelines.http(p, services.config().http(), new HttpRouter(routes, services.staticFiles()));
+        Pipelines.http(p, services.config().http(), services.access(),
+                new HttpRouter(routes, services.staticFiles(), services.access()));
     }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.Executor;
  * What the endpoints share, as seams: configuration, the hub, the publisher, the log's ends
  * (to refuse forged cursors), the counters, the
  * health checks, the static files, the group of open connections (for a graceful shutdown), and
- * the count of disconnects by reason, the metrics, and a bounded executor for work that must not
- * run on an event loop.
+ * the count of disconnects by reason, the metrics, a bounded executor for work that must not
+ * run on an event loop, and who may do what and how much ({@link Access}).
  */
 public record GatewayServices(
         GatewayConfig config,
@@ -31,7 +31,8 @@ public record GatewayServices(
         ChannelGroup connections,
         Disconnects disconnects,
         GatewayMetrics metrics,
-        Executor blocking) {
+        Executor blocking,
+        Access access) {
 
     public GatewayServices {
         health = List.copyOf(health);

@@ -44,8 +44,17 @@ public final class HttpResponses {
         return json(HttpResponseStatus.valueOf(code.status()), Replies.error(code, message));
     }
 
+    /** An error answer for a refusal; a rate limit's says when to retry ({@code Retry-After}). */
     public static FullHttpResponse error(ApiException e) {
-        return error(e.code(), e.getMessage());
+        return retryAfter(json(HttpResponseStatus.valueOf(e.code().status()), Replies.error(e)), e.retryAfterSeconds());
+    }
+
+    /** Adds {@code Retry-After} when {@code seconds} is positive. */
+    public static FullHttpResponse retryAfter(FullHttpResponse r, long seconds) {
+        if (seconds > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        }
+        return r;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.fanfare.gateway.core.Text;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,16 +38,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private final Routes routes;
     private final StaticFiles files;
+    private final Access access;
     private ParkedRequest parked;
     /** A request waits behind the one in flight: a long poll parked now must answer at once. */
     private boolean requestWaiting;
     /** The node is stopping: likewise. */
     private boolean stopping;
 
-    HttpRouter(Routes routes, StaticFiles files) {
+    HttpRouter(Routes routes, StaticFiles files, Access access) {
         super(false);
         this.routes = routes;
         this.files = files;
+        this.access = access;
     }
 
     @Override
@@ -76,12 +79,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     static void fail(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, Throwable failure) {
         if (failure instanceof ApiException e) {
             refusals.refused(e.code().code(), ctx.channel().remoteAddress() + " " + req.method() + " "
-                    + Text.quote(req.uri()) + ": " + e.code().status() + " " + e.getMessage());
+                    + Text.quote(Credentials.redact(req.uri())) + ": " + e.code().status() + " " + e.getMessage());
             HttpResponses.send(ctx, keepAlive, HttpResponses.error(e));
             return;
         }
-        log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(), Text.quote(req.uri()),
-                failure);
+        log.warn("{} {} {}: the endpoint failed", ctx.channel().remoteAddress(), req.method(),
+                Text.quote(Credentials.redact(req.uri())), failure);
         if (ctx.channel().isActive()) {
             HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.INTERNAL,
                     "internal error: the gateway could not answer this request"));
@@ -90,11 +93,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
         requireHttp11(req);
-        Request request = new Request(ctx, req, this::park);
+        Request request = new Request(ctx, req, this::park, access);
         HttpMethod method = req.method();
-        if (ConnectionLimiter.isOverLimit(ctx.channel()) && !HEALTH.equals(request.rawPath())) {
+        if (access.addresses().trusts(Access.peer(ctx.channel()))) {
+            access.connections().admitForwarded(ctx.channel(), request.client());
+        }
+        boolean health = HEALTH.equals(request.rawPath());
+        if (ConnectionLimiter.isOverLimit(ctx.channel()) && !health) {
             HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.UNAVAILABLE,
                     "connections: this node holds as many as its limit allows (expected: retry later, or another node)"));
+            return;
+        }
+        if (AddressLimiter.isOverLimit(ctx.channel()) && !health) {
+            HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.TOO_MANY_CONNECTIONS, "connections: more open from "
+                    + request.client().getHostAddress() + " than the " + access.connections().limit()
+                    + " this node takes from one address (expected: fewer connections, e.g. one stream per page)"));
             return;
         }
         Routes.Route route = routes.find(request.rawPath());
@@ -114,7 +127,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     "method: " + method + " (expected: " + route.expected() + ")");
             refusal.headers().set(HttpHeaderNames.ALLOW, route.allow());
             refusals.refused(ErrorCode.METHOD_NOT_ALLOWED.code(), ctx.channel().remoteAddress() + " " + method + " "
-                    + Text.quote(req.uri()) + ": 405");
+                    + Text.quote(Credentials.redact(req.uri())) + ": 405");
             request.answer(refusal);
             return;
         }
@@ -191,7 +204,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // A peer that went away, also in the middle of a request: routine, not a fault of ours.
             log.debug("connection failed: {}", cause.toString());
         } else {
             log.warn("{}: connection failed", ctx.channel().remoteAddress(), cause);

@@ -70,9 +70,21 @@ final class JsonHttpObjectAggregator extends HttpObjectAggregator {
                     + " (expected: 100-continue or none)"));
             return null;
         }
-        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
-            refuse(start, tooLarge());
-            return null;
+        if (HttpUtil.is100ContinueExpected(start)) {
+            long length;
+            try {
+                length = HttpUtil.getContentLength(start, -1L);
+            } catch (NumberFormatException malformed) {
+                // The decoder lets an empty Content-Length through beside a good one; Netty's answer would be a DecoderException (500).
+                refuse(start, new Refused(ErrorCode.BAD_REQUEST, "content-length: "
+                        + Text.quote(String.valueOf(start.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)))
+                        + " (expected: one decimal number)"));
+                return null;
+            }
+            if (length > maxContentLength) {
+                refuse(start, tooLarge());
+                return null;
+            }
         }
         return super.newContinueResponse(start, maxContentLength, pipeline);
     }

@@ -12,10 +12,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 public final class Pipelines {
 
     public static final String LIMITS = "limits";
+    public static final String ADDRESS_LIMITS = "address-limits";
     public static final String TIMEOUTS = "timeouts";
     public static final String HTTP_CODEC = "http";
     public static final String AGGREGATOR = "aggregator";
     public static final String REQUESTS = "requests";
+    public static final String ORIGIN = "origin";
     public static final String ROUTER = "router";
     public static final String SSE = "sse";
     public static final String WS_PROTOCOL = "ws-protocol";
@@ -28,14 +30,15 @@ public final class Pipelines {
 
     /**
      * HTTP/1.1: time limits (slow or idle clients), codec, aggregator (bounded bodies), one request
-     * at a time (and graceful stop), router.
+     * at a time (and graceful stop), the origin rule (and CORS headers), router.
      */
-    static void http(ChannelPipeline p, GatewayConfig.Http limits, HttpRouter router) {
+    static void http(ChannelPipeline p, GatewayConfig.Http limits, Access access, HttpRouter router) {
         RequestTimeouts timeouts = new RequestTimeouts(limits.requestTimeout(), limits.idleTimeout());
         p.addLast(TIMEOUTS, timeouts);
         p.addLast(HTTP_CODEC, new HttpServerCodec(limits.maxInitialLineBytes(), limits.maxHeaderBytes(), 8192));
         p.addLast(AGGREGATOR, new JsonHttpObjectAggregator(limits.maxBodyBytes()));
         p.addLast(REQUESTS, new RequestQueue(timeouts));
+        p.addLast(ORIGIN, new OriginCheck(access));
         p.addLast(ROUTER, router);
     }
 
@@ -48,6 +51,7 @@ public final class Pipelines {
         p.remove(TIMEOUTS);
         p.remove(AGGREGATOR);
         p.remove(REQUESTS);
+        p.remove(ORIGIN);
         p.remove(HTTP_CODEC);
         p.remove(ROUTER);
     }
@@ -64,6 +68,7 @@ public final class Pipelines {
         p.addLast(WS, session);
         p.remove(TIMEOUTS);
         p.remove(REQUESTS);
+        p.remove(ORIGIN);
         p.remove(ROUTER);
     }
 }

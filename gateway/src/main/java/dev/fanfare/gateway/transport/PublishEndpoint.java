@@ -24,21 +24,24 @@ public final class PublishEndpoint {
     private static final Logger log = LoggerFactory.getLogger(PublishEndpoint.class);
 
     private final GatewayServices services;
+    private final PublishRequests publishes;
 
-    public PublishEndpoint(GatewayServices services) {
+    public PublishEndpoint(GatewayServices services, PublishRequests publishes) {
         this.services = services;
+        this.publishes = publishes;
     }
 
     public void handle(Request r) {
         FullHttpRequest req = r.http();
         ChannelName channel = services.params().concreteChannel(r.path().substring(PREFIX.length()));
+        Caller caller = r.caller();
         if (!req.content().isReadable()) {
             throw new ApiException(ErrorCode.MISSING_BODY, "body: empty (expected: the event's payload, JSON or text)");
         }
         String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         byte[] data = JsonPayload.fromClient(ByteBufUtil.getBytes(req.content()), type.contains("json"));
         ChannelHandlerContext ctx = r.ctx();
-        services.publisher().publish(channel, data).whenCompleteAsync((cursor, error) -> {
+        publishes.publish(caller, channel, data).whenCompleteAsync((cursor, error) -> {
             if (error == null) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("channel", channel.toString());

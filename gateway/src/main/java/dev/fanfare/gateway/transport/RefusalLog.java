@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 /**
  * Logs what the gateway refuses without letting a flood of bad requests become a flood of log
  * lines: the first {@link #IN_FULL} of each reason in full, then one line per reason per
- * {@link #INTERVAL_SECONDS} seconds with how many more there were.
+ * {@link #INTERVAL_SECONDS} seconds with how many more there were. A token in a URI of the detail
+ * ({@code access_token=}) never reaches the log ({@link Credentials#redact}).
  */
 public final class RefusalLog {
 
@@ -37,7 +38,8 @@ public final class RefusalLog {
     }
 
     /** One refusal: logged in full while it is among the first of its reason, else counted. */
-    public void refused(String reason, String detail) {
+    public void refused(String reason, String rawDetail) {
+        String detail = Credentials.redact(rawDetail);
         Count c = byReason.computeIfAbsent(reason, r -> new Count());
         long n = c.total.incrementAndGet();
         if (n < IN_FULL) {

@@ -20,6 +20,7 @@ public final class Replies {
         return Json.MAPPER.createObjectNode().put("error", code.code()).put("message", message);
     }
 
+    /** The error body of a refusal (when to retry goes in the {@code Retry-After} header: {@link HttpResponses#error}). */
     public static ObjectNode error(ApiException e) {
         return error(e.code(), e.getMessage());
     }
@@ -33,8 +34,10 @@ public final class Replies {
         return frame.put("code", code.code()).put("message", message);
     }
 
+    /** The error message of a refusal; a rate limit's also says when to retry: {@code "retryAfter":<seconds>}. */
     public static ObjectNode errorFrame(JsonNode id, ApiException e) {
-        return errorFrame(id, e.code(), e.getMessage());
+        ObjectNode frame = errorFrame(id, e.code(), e.getMessage());
+        return e.retryAfterSeconds() > 0 ? frame.put("retryAfter", e.retryAfterSeconds()) : frame;
     }
 
     /** {@code {"type":"ack","id":..}}, for the caller to add the ack's fields; {@code id} only when given. */

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,13 +30,40 @@ public final class Request {
     private final QueryStringDecoder uri;
     private final boolean keepAlive;
     private final Consumer<ParkedRequest> parker;
+    private final Access access;
+    private final InetAddress client;
+    private Caller caller;
 
-    Request(ChannelHandlerContext ctx, FullHttpRequest http, Consumer<ParkedRequest> parker) {
+    Request(ChannelHandlerContext ctx, FullHttpRequest http, Consumer<ParkedRequest> parker, Access access) {
         this.ctx = ctx;
         this.http = http;
         this.parker = parker;
+        this.access = access;
         this.uri = new QueryStringDecoder(http.uri());
         this.keepAlive = HttpUtil.isKeepAlive(http);
+        this.client = access.client(ctx.channel(), http);
+    }
+
+    /** The client's address: the peer's, or the one a trusted proxy forwards. */
+    public InetAddress client() {
+        return client;
+    }
+
+    /**
+     * Who asks: its token (header, cookie or {@code access_token}) verified once, on first use.
+     *
+     * @throws ApiException {@link ErrorCode#UNAUTHORIZED} or {@link ErrorCode#TOKEN_EXPIRED} for a token that does not do
+     */
+    public Caller caller() {
+        if (caller == null) {
+            caller = new Caller(access.authenticator().authenticate(Credentials.token(http, query())), client);
+        }
+        return caller;
+    }
+
+    /** The node's access rules and limits. */
+    public Access access() {
+        return access;
     }
 
     public ChannelHandlerContext ctx() {
@@ -69,7 +97,7 @@ public final class Request {
     }
 
     private ApiException badEncoding() {
-        return new ApiException(ErrorCode.BAD_REQUEST, "uri: " + Text.quote(http.uri())
+        return new ApiException(ErrorCode.BAD_REQUEST, "uri: " + Text.quote(Credentials.redact(http.uri()))
                 + " (expected: valid percent-encoding, %XX with hexadecimal digits)");
     }
 

@@ -2,9 +2,11 @@ package dev.fanfare.gateway.transport;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every path the gateway answers and the methods each takes: the one route table. A path is
@@ -85,8 +87,17 @@ public final class Routes {
             return this;
         }
 
+        /** The table; every path also answers {@code OPTIONS} (a CORS preflight, {@link Cors#preflight}). */
         public Routes build() {
-            return new Routes(routes);
+            List<Route> withPreflight = new ArrayList<>();
+            for (Route r : routes) {
+                Map<HttpMethod, Handler> handlers = new HashMap<>(r.handlers());
+                String allow = Stream.concat(r.handlers().keySet().stream(), Stream.of(HttpMethod.OPTIONS))
+                        .map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+                handlers.put(HttpMethod.OPTIONS, request -> Cors.preflight(request, allow));
+                withPreflight.add(new Route(r.path(), r.prefix(), Map.copyOf(handlers), r.expected()));
+            }
+            return new Routes(withPreflight);
         }
     }
 }

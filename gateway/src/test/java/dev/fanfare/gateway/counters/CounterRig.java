@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.kafka.TopicMeta;
 import dev.fanfare.gateway.testing.TestKafka;
+import dev.fanfare.gateway.limits.ClientLimits;
 import dev.fanfare.gateway.transport.CounterRequests;
 import dev.fanfare.gateway.testing.TestRedis;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class CounterRig implements AutoCloseable {
         this.executor = Counters.newRequestExecutor(config);
         this.producer = Counters.newActionsProducer(TestKafka.bootstrapServers(), config);
         this.service = new CounterService(store, producer, config.actionsTopic(), config.clapCap(), executor);
-        this.requests = new CounterRequests(service, new dev.fanfare.gateway.metrics.GatewayMetrics());
+        this.requests = new CounterRequests(service, ClientLimits.none(), new dev.fanfare.gateway.metrics.GatewayMetrics());
     }
 
     /** A rig on fresh topics, counting in {@code redis} (null: in memory), with the default cap. */

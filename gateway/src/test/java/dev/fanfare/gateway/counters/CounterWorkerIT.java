@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fanfare.gateway.counters.CounterRig.TotalsReader;
+import dev.fanfare.gateway.testing.Callers;
 import dev.fanfare.gateway.testing.TestKafka;
 import dev.fanfare.gateway.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
@@ -311,11 +312,11 @@ class CounterWorkerIT {
     static int clap(CounterRig rig, boolean http, String post, String user, int count) throws Exception {
         if (http) {
             byte[] body = ("{\"user\":\"" + user + "\",\"count\":" + count + "}").getBytes(StandardCharsets.UTF_8);
-            return rig.requests.clap(post, body).toCompletableFuture().get(30, SECONDS).status();
+            return rig.requests.clap(Callers.ANYONE, post, body).toCompletableFuture().get(30, SECONDS).status();
         }
         ObjectNode message = Json.MAPPER.createObjectNode().put("type", "clap").put("post", post)
                 .put("user", user).put("count", count).put("id", "1");
-        ObjectNode frame = rig.requests.websocket(message).toCompletableFuture().get(30, SECONDS);
+        ObjectNode frame = rig.requests.websocket(Callers.ANYONE, message).toCompletableFuture().get(30, SECONDS);
         if (frame.get("type").textValue().equals("ack")) {
             return 202;
         }

@@ -37,7 +37,8 @@ class CounterRequestsIT {
     void startRig() {
         rig = CounterRig.start(null, 1);
         gateway = new EmbeddedGateway(dev.fanfare.gateway.config.GatewayConfig.defaults(), rig.service);
-        requests = new CounterRequests(rig.service, new dev.fanfare.gateway.metrics.GatewayMetrics());
+        requests = new CounterRequests(rig.service, dev.fanfare.gateway.limits.ClientLimits.none(),
+                new dev.fanfare.gateway.metrics.GatewayMetrics());
     }
 
     @AfterEach
@@ -190,7 +191,7 @@ class CounterRequestsIT {
 
     private JsonNode ws(String message) {
         try {
-            ObjectNode frame = requests.websocket(Json.MAPPER.readTree(message))
+            ObjectNode frame = requests.websocket(dev.fanfare.gateway.testing.Callers.ANYONE, Json.MAPPER.readTree(message))
                     .toCompletableFuture().get(30, SECONDS);
             return json(frame.toString()); // as sent on the wire
         } catch (Exception e) {

@@ -1,6 +1,8 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.auth.Authenticators;
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.core.Authenticator;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.Disconnects;
@@ -21,7 +23,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's real HTTP pipeline on {@link EmbeddedChannel}s (two connections), over a hub with
@@ -50,6 +54,9 @@ final class EmbeddedGateway implements AutoCloseable {
         }
     }
 
+    /** One per auth configuration: a node says at start how it checks tokens, and these are many small nodes. */
+    private static final Map<GatewayConfig.Auth, Authenticator> AUTHENTICATORS = new ConcurrentHashMap<>();
+
     final StreamLayout layout = StreamLayout.of(List.of("ticker", "demo"), List.of("t", "d"),
             List.of(UUID.randomUUID(), UUID.randomUUID()), List.of(2, 1));
     final Conn a = new Conn();
@@ -69,7 +76,8 @@ final class EmbeddedGateway implements AutoCloseable {
         services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
                 LogEnds.NONE, counters, List.of(), StaticFiles.load("web"),
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new Disconnects(), new GatewayMetrics(), Runnable::run);
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new Disconnects(), new GatewayMetrics(), Runnable::run,
+                Access.of(config, AUTHENTICATORS.computeIfAbsent(config.auth(), Authenticators::of)));
         GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));
         init.configure(a.channel.pipeline());
         init.configure(b.channel.pipeline());

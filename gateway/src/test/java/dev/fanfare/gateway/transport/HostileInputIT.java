@@ -18,6 +18,7 @@ import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.Cursors;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.testing.GatewayHttp;
+import dev.fanfare.gateway.testing.Opened;
 import dev.fanfare.gateway.testing.GatewayHttp.Answer;
 import dev.fanfare.gateway.testing.GatewayHttp.Published;
 import dev.fanfare.gateway.testing.RawHttp;
@@ -36,10 +37,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -54,7 +53,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,18 +83,11 @@ class HostileInputIT {
     static final WatchedGateway shared = new WatchedGateway();
 
     /** What a test opened (gateways, connections, clients), closed after it, newest first, before the bystander check. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-
-    @AfterEach
-    void closeWhatTheTestOpened() throws Exception {
-        for (AutoCloseable c; (c = opened.pollFirst()) != null; ) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final Opened opened = new Opened();
 
     private <T extends AutoCloseable> T opened(T c) {
-        opened.addFirst(c);
-        return c;
+        return opened.add(c);
     }
 
     /** A gateway of its own, closed after the test. */
@@ -106,7 +97,7 @@ class HostileInputIT {
 
     private WsClient webSocket(int port) {
         WsClient ws = new WsClient(port);
-        opened.addFirst(ws::stop);
+        opened.add(ws::stop);
         return ws;
     }
 
@@ -464,7 +455,7 @@ class HostileInputIT {
         GatewayServer g = ownGateway(shortHttpTimeouts());
         GatewayHttp h = new GatewayHttp(g.port());
         SseClient sse = new SseClient(g.port());
-        opened.addFirst(sse::stop);
+        opened.add(sse::stop);
         sse.start(List.of("demo/*"), h.liveCursor(List.of("demo/*")));
         WsClient ws = webSocket(g.port());
         ws.connect("");

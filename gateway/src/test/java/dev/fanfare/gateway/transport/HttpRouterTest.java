@@ -177,6 +177,32 @@ class HttpRouterTest {
         }
     }
 
+    /** Found by HttpRouterFuzzTest: the empty Content-Length beside a good one made Netty's aggregator throw (a 500). */
+    @Test
+    void anEmptyContentLengthBesideExpectContinueIsA400NotA500() {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.request("GET /poll HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \r\nContent-Length: 2\r\n\r\nab");
+            assertError(g.a.output(), "400", "bad_request");
+        }
+    }
+
+    /** Found by HttpRouterFuzzTest: a client gone in the middle of a body was a WARN with a stack trace, one per client. */
+    @Test
+    void aClientThatGoesAwayInTheMiddleOfABodyIsNoWarning() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            g.a.request("POST /publish/demo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part of it");
+            g.a.channel.close();
+            g.a.channel.runPendingTasks();
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!log.contains("WARN") && !log.contains("PrematureChannelClosureException"), log);
+    }
+
     private static String cursorOf(String answer) {
         String c = answer.substring(answer.lastIndexOf("],\"cursor\":\"") + 12);
         return c.substring(0, c.indexOf('"'));

@@ -44,6 +44,17 @@ class RefusalLogTest {
     }
 
     @Test
+    void anAccessTokenInARefusalIsNeverLogged() {
+        Recording log = new Recording();
+        new RefusalLog(log).refused("bad_channel", "GET '/sse?channel=x&access_token=eyJ.secret.sig&cursor=c': 400");
+        assertEquals(1, log.lines.size());
+        assertTrue(log.lines.get(0).contains("/sse?channel=x&access_token=REDACTED&cursor=c"), log.lines::toString);
+        assertTrue(!log.lines.get(0).contains("secret"), log.lines::toString);
+        assertEquals("/ws?access_token=REDACTED", Credentials.redact("/ws?access_token=a.b.c"));
+        assertEquals("/poll?channel=x", Credentials.redact("/poll?channel=x"));
+    }
+
+    @Test
     void aFloodOfRefusalsIsTheFirstFewInFullThenOneCountPerReasonPerInterval() {
         Recording log = new Recording();
         RefusalLog refusals = new RefusalLog(log);

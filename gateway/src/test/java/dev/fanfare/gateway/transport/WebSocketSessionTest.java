@@ -20,79 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class WebSocketSessionTest {
 
-    /** A client's view: masks what it sends, decodes what the server wrote. */
-    private static final class Client implements AutoCloseable {
-        final EmbeddedGateway.Conn conn;
-        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
-        final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
-
-        Client(EmbeddedGateway.Conn conn, String query) {
-            this.conn = conn;
-            conn.request("GET /ws" + query + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            String raw = readRaw();
-            assertTrue(raw.startsWith("HTTP/1.1 101 Switching Protocols"), raw);
-            // Frames written right after the handshake (subscribe-at-connect) follow in the same bytes.
-            String frames = raw.substring(raw.indexOf("\r\n\r\n") + 4);
-            if (!frames.isEmpty()) {
-                decoder.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(frames, java.nio.charset.StandardCharsets.ISO_8859_1));
-            }
-        }
-
-        private String readRaw() {
-            StringBuilder b = new StringBuilder();
-            for (Object o; (o = conn.channel.readOutbound()) != null; ) {
-                ByteBuf buf = (ByteBuf) o;
-                b.append(buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
-                buf.release();
-            }
-            return b.toString();
-        }
-
-        void send(WebSocketFrame frame) {
-            encoder.writeOutbound(frame);
-            for (Object o; (o = encoder.readOutbound()) != null; ) {
-                conn.channel.writeInbound(o);
-            }
-            conn.channel.runPendingTasks();
-        }
-
-        void send(String text) {
-            send(new TextWebSocketFrame(text));
-        }
-
-        /** Frames the server wrote since the last call. */
-        List<WebSocketFrame> frames() {
-            for (Object o; (o = conn.channel.readOutbound()) != null; ) {
-                decoder.writeInbound(o);
-            }
-            List<WebSocketFrame> out = new ArrayList<>();
-            for (Object o; (o = decoder.readInbound()) != null; ) {
-                out.add((WebSocketFrame) o);
-            }
-            return out;
-        }
-
-        List<JsonNode> messages() throws Exception {
-            List<JsonNode> out = new ArrayList<>();
-            for (WebSocketFrame f : frames()) {
-                assertInstanceOf(TextWebSocketFrame.class, f);
-                out.add(Json.MAPPER.readTree(((TextWebSocketFrame) f).text()));
-                f.release();
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            encoder.finishAndReleaseAll();
-            decoder.finishAndReleaseAll();
-        }
-    }
-
     @Test
     void subscribeIsAckedWithACursorThenEventsArriveAsPreFramedText() throws Exception {
-        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/*\"],\"id\":\"s1\"}");
             JsonNode ack = c.messages().get(0);
             assertEquals("ack", ack.get("type").asText());
@@ -113,7 +43,7 @@ class WebSocketSessionTest {
 
     @Test
     void aPingMessageIsAnsweredWithAPongCarryingItsId() throws Exception {
-        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{\"type\":\"ping\",\"id\":\"p1\"}");
             JsonNode pong = c.messages().get(0);
             assertEquals("pong", pong.get("type").asText());
@@ -125,7 +55,7 @@ class WebSocketSessionTest {
     void subscribeInTheUrlWithSnapshot() throws Exception {
         try (EmbeddedGateway g = new EmbeddedGateway()) {
             g.publish("ticker", "A", "5");
-            try (Client c = new Client(g.a, "?channel=ticker/A")) {
+            try (EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "?channel=ticker/A")) {
                 JsonNode snap = c.messages().get(0);
                 assertEquals(5, snap.get("data").asInt());
                 assertTrue(snap.get("snapshot").asBoolean());
@@ -135,7 +65,7 @@ class WebSocketSessionTest {
 
     @Test
     void malformedMessagesGetErrorsAndTheSocketStaysUsable() throws Exception {
-        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{not json");
             assertEquals("bad_json", c.messages().get(0).get("code").asText());
             c.send("{\"type\":\"dance\",\"id\":7}");
@@ -155,7 +85,7 @@ class WebSocketSessionTest {
 
     @Test
     void badChannelInTheUrlClosesWith1008AndAReason() {
-        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "?channel=bad")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "?channel=bad")) {
             CloseWebSocketFrame close = (CloseWebSocketFrame) c.frames().get(0);
             assertEquals(1008, close.statusCode());
             assertTrue(close.reasonText().contains("channel"), close.reasonText());
@@ -166,7 +96,7 @@ class WebSocketSessionTest {
     @Test
     void frameOverTheLimitClosesWith1009() {
         GatewayConfig cfg = GatewayConfig.defaults().withHttp(h -> h.withMaxBodyBytes(1024));
-        try (EmbeddedGateway g = new EmbeddedGateway(cfg); Client c = new Client(g.a, "")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(cfg); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{\"type\":\"publish\",\"data\":\"" + "x".repeat(2000) + "\"}");
             CloseWebSocketFrame close = (CloseWebSocketFrame) c.frames().get(0);
             assertEquals(1009, close.statusCode());
@@ -176,7 +106,7 @@ class WebSocketSessionTest {
 
     @Test
     void unsubscribeStopsEvents() throws Exception {
-        try (EmbeddedGateway g = new EmbeddedGateway(); Client c = new Client(g.a, "?channel=ticker/A")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "?channel=ticker/A")) {
             c.send("{\"type\":\"unsubscribe\",\"channels\":[\"ticker/A\"],\"id\":1}");
             assertEquals("ack", c.messages().get(0).get("type").asText());
             g.publish("ticker", "A", "1");
@@ -193,7 +123,7 @@ class WebSocketSessionTest {
                 throw new IllegalStateException("a bug in the counters");
             }
         };
-        try (EmbeddedGateway g = new EmbeddedGateway(GatewayConfig.defaults(), failing); Client c = new Client(g.a, "")) {
+        try (EmbeddedGateway g = new EmbeddedGateway(GatewayConfig.defaults(), failing); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{\"type\":\"clap\",\"post\":\"p\",\"user\":\"u\",\"id\":1}");
             JsonNode bug = c.messages().get(0);
             assertEquals("internal", bug.get("code").asText(), bug::toString);

@@ -2,6 +2,7 @@ package dev.fanfare.gateway.transport.longpoll;
 
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.FanoutHub;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.transport.GatewayServices;
@@ -10,6 +11,7 @@ import dev.fanfare.gateway.transport.RequestParams;
 import dev.fanfare.gateway.transport.poll.PollEndpoint;
 import dev.fanfare.gateway.transport.poll.RateLimit;
 import java.util.concurrent.TimeUnit;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +33,8 @@ public final class LongPollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
+        Principal principal = r.caller().principal();
+        principal.requireSubscribe(channels);
         String cursorText = RequestParams.first(query, "cursor");
         long[] cursor = params.cursor(cursorText);
         int limit = PollEndpoint.limit(query);
@@ -39,7 +43,8 @@ public final class LongPollEndpoint {
         int seconds = Math.min(RequestParams.intParam(query, "timeout", (int) timeouts.defaultTimeout().toSeconds(),
                 0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
         int maxRate = PollEndpoint.maxRate(query);
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        // Answered (empty) at the latest when the token expires: the next request needs a fresh one.
+        long deadline = System.nanoTime() + Math.min(seconds * 1000L, millisLeft(principal)) * 1_000_000L;
         r.then(services.logEnds().check(cursor), from -> poll(r, channels, from, cursorText, limit, maxRate, deadline));
     }
 
@@ -76,5 +81,9 @@ public final class LongPollEndpoint {
                 r.park(poll);
             }
         });
+    }
+
+    private static long millisLeft(Principal p) {
+        return p.expiresAt() == null ? Long.MAX_VALUE : Math.max(0, p.expiresAt().toEpochMilli() - Instant.now().toEpochMilli());
     }
 }

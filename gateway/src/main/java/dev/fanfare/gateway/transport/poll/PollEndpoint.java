@@ -44,6 +44,7 @@ public final class PollEndpoint {
         RequestParams params = services.params();
         Map<String, List<String>> query = r.query();
         List<ChannelName> channels = params.channels(query);
+        r.caller().principal().requireSubscribe(channels);
         String cursorText = RequestParams.first(query, "cursor");
         long[] cursor = params.cursor(cursorText);
         int limit = limit(query);

@@ -2,6 +2,7 @@ package dev.fanfare.gateway.transport.sse;
 
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.transport.GatewayServices;
@@ -59,12 +60,14 @@ public final class SseEndpoint {
         Map<String, List<String>> query = r.query();
         RequestParams params = services.params();
         List<ChannelName> channels = params.channels(query);
+        Principal principal = r.caller().principal();
+        principal.requireSubscribe(channels);
         String lastEventId = req.headers().get("Last-Event-ID");
         long[] cursor = params.cursor(lastEventId != null && !lastEventId.isEmpty() ? lastEventId
                 : RequestParams.first(query, "cursor"));
         int maxRate = PollEndpoint.maxRate(query);
         ByteBuf heartbeat = heartbeatOf(RequestParams.first(query, "heartbeat"));
-        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, maxRate, heartbeat));
+        r.then(services.logEnds().check(cursor), from -> open(ctx, channels, from, maxRate, heartbeat, principal));
     }
 
     /** The heartbeat a request asks for: a comment (the default) or an event; null for the comment. */
@@ -78,7 +81,8 @@ public final class SseEndpoint {
         throw ApiException.badParameter("heartbeat", Text.quote(asked), "comment or event");
     }
 
-    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, int maxRate, ByteBuf heartbeat) {
+    private void open(ChannelHandlerContext ctx, List<ChannelName> channels, long[] from, int maxRate, ByteBuf heartbeat,
+                      Principal principal) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
@@ -88,7 +92,7 @@ public final class SseEndpoint {
 
         Shard shard = services.hub().shard(ctx.channel().eventLoop());
         SseSession session = new SseSession(shard, services.disconnects(), services.config().sse().heartbeat().toNanos(),
-                heartbeat);
+                heartbeat, principal.expiresAt());
         Pipelines.toSse(ctx.pipeline(), session);
         session.start(channels, from, maxRate);
     }

@@ -19,6 +19,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One SSE connection after its header: writes events (shared bytes), gap notices and heartbeats.
  * When the shard lets go of it (a slow client, the node stopping), the client reads why in
- * {@code event: disconnect} and reconnects with its Last-Event-ID, losing nothing.
+ * {@code event: disconnect} and reconnects with its Last-Event-ID, losing nothing. So it does when
+ * the token it came with expires ({@code token_expired}): with a fresh token and its cursor.
  */
 final class SseSession extends ChannelInboundHandlerAdapter {
 
@@ -41,9 +44,11 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     private final long heartbeatNanos;
     /** The heartbeat event a client asked for (sent at once, then when due), or null: the comment. */
     private final ByteBuf heartbeatEvent;
+    private final Instant expiresAt;
     private final Sink sink = new Sink();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> expiry;
     private boolean wrote;
     private boolean closing;
 
@@ -52,11 +57,12 @@ final class SseSession extends ChannelInboundHandlerAdapter {
      *                       our own rather than an IdleStateHandler: that one wraps every write's
      *                       promise to watch it, an allocation per delivered event.
      */
-    SseSession(Shard shard, Disconnects disconnects, long heartbeatNanos, ByteBuf heartbeatEvent) {
+    SseSession(Shard shard, Disconnects disconnects, long heartbeatNanos, ByteBuf heartbeatEvent, Instant expiresAt) {
         this.shard = shard;
         this.disconnects = disconnects;
         this.heartbeatNanos = heartbeatNanos;
         this.heartbeatEvent = heartbeatEvent;
+        this.expiresAt = expiresAt;
     }
 
     @Override
@@ -68,6 +74,10 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         wrote = true;
         long period = Math.max(heartbeatNanos / 2, 1);
         heartbeat = ctx.executor().scheduleWithFixedDelay(this::heartbeatIfIdle, period, period, TimeUnit.NANOSECONDS);
+        if (expiresAt != null) {
+            expiry = ctx.executor().schedule(() -> end(DisconnectReason.TOKEN_EXPIRED),
+                    Math.max(0, Duration.between(Instant.now(), expiresAt).toNanos()), TimeUnit.NANOSECONDS);
+        }
         ctx.write(SseEndpoint.RETRY.duplicate(), ctx.voidPromise());
         if (heartbeatEvent != null) {
             ctx.write(heartbeatEvent.duplicate(), ctx.voidPromise());
@@ -101,10 +111,15 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Shutdown.INSTANCE) {
-            shard.remove(sink);
-            sink.disconnect(DisconnectReason.SHUTDOWN);
+            end(DisconnectReason.SHUTDOWN);
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    /** The session ends on our side: it leaves the shard and the client reads why. */
+    private void end(DisconnectReason reason) {
+        shard.remove(sink);
+        sink.disconnect(reason);
     }
 
     @Override
@@ -112,6 +127,9 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         shard.remove(sink);
         if (heartbeat != null) {
             heartbeat.cancel(false);
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
         }
         ctx.fireChannelInactive();
     }

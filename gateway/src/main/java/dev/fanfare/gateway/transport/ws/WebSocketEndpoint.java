@@ -4,7 +4,10 @@ import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Principal;
+import dev.fanfare.gateway.transport.Caller;
 import dev.fanfare.gateway.transport.CounterRequests;
+import dev.fanfare.gateway.transport.PublishRequests;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Request;
@@ -30,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /ws}: hands an upgrade request to Netty's WebSocket handshake and the connection to a
- * {@link WebSocketSession}. A bad subscription in the URL is reported after the handshake, with
- * close code 1008 and the reason, which a browser can read (it cannot read a 400's body).
+ * {@link WebSocketSession}. A bad subscription in the URL, or credentials that do not do, are
+ * reported after the handshake, with the close code of their {@link DisconnectReason} (1008, or
+ * 4001 for an expired token) and the reason, which a browser can read (it cannot read a 400's body).
  */
 public final class WebSocketEndpoint {
 
@@ -39,10 +43,12 @@ public final class WebSocketEndpoint {
 
     private final GatewayServices services;
     private final CounterRequests counters;
+    private final PublishRequests publishes;
 
-    public WebSocketEndpoint(GatewayServices services) {
+    public WebSocketEndpoint(GatewayServices services, CounterRequests counters, PublishRequests publishes) {
         this.services = services;
-        this.counters = new CounterRequests(services.counters(), services.metrics());
+        this.counters = counters;
+        this.publishes = publishes;
     }
 
     public void handle(Request r) {
@@ -55,14 +61,17 @@ public final class WebSocketEndpoint {
         List<ChannelName> channels = List.of();
         long[] from = null;
         int maxRate = 0;
-        String refusal = null;
+        ApiException refusal = null;
+        Caller caller = new Caller(Principal.anonymous(Principal.Grants.NONE), r.client());
         try {
             Map<String, List<String>> query = r.query();
+            caller = r.caller();
             channels = params.channels(query.getOrDefault("channel", List.of()), false);
+            caller.principal().requireSubscribe(channels);
             from = params.cursor(RequestParams.first(query, "cursor"));
             maxRate = PollEndpoint.maxRate(query);
         } catch (ApiException e) {
-            refusal = e.getMessage();
+            refusal = e;
         }
         int maxMessage = services.config().http().maxBodyBytes();
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
@@ -83,7 +92,7 @@ public final class WebSocketEndpoint {
         long ping = services.config().webSocket().pingInterval().toMillis();
         Pipelines.toWebSocket(p, new ProtocolHandler(config), new WebSocketFrameAggregator(maxMessage),
                 new IdleStateHandler(ping, 0, 0, TimeUnit.MILLISECONDS),
-                new WebSocketSession(services, counters, channels, from, maxRate, refusal));
+                new WebSocketSession(services, counters, publishes, caller, channels, from, maxRate, refusal));
         p.fireChannelRead(req.retain());
     }
 

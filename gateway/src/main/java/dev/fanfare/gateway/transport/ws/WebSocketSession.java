@@ -14,7 +14,12 @@ import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.Principal;
+import dev.fanfare.gateway.limits.Rate;
+import dev.fanfare.gateway.limits.TokenBucket;
+import dev.fanfare.gateway.transport.Caller;
 import dev.fanfare.gateway.transport.CounterRequests;
+import dev.fanfare.gateway.transport.PublishRequests;
 import dev.fanfare.gateway.transport.Replies;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
@@ -35,9 +40,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection after the handshake: subscribe, unsubscribe and publish messages in,
  * events, acks, gaps and errors out. Events go out as pre-framed shared bytes, which pass the
  * frame encoder untouched.
+ *
+ * <p>The connection acts for its caller: the token of the upgrade request, or one sent later as
+ * {@code {"type":"auth"|"refresh","token":..}} (the same subject, and granting what the connection
+ * is subscribed to). When the token expires without a refresh, the connection is closed with 4001
+ * {@code token_expired}. Messages beyond the per-connection rate are refused; a client that goes
+ * on sending while refused is closed with 1008 {@code rate_limited}.
  */
 final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
@@ -54,26 +68,37 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private final GatewayServices services;
     private final CounterRequests counters;
+    private final PublishRequests publishes;
     private final List<ChannelName> initialChannels;
     private final long[] initialCursor;
     private final int initialMaxRate;
-    private final String refusal;
+    private final ApiException refusal;
     private final Sink sink = new Sink();
+    /** Messages this connection may send; null when not limited. */
+    private final TokenBucket messages;
+    private Caller caller;
     private Shard shard;
     private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> expiry;
     private int missedPongs;
     private boolean closing;
     private boolean draining;
     private int unanswered;
+    private int refusedInARow;
 
-    WebSocketSession(GatewayServices services, CounterRequests counters, List<ChannelName> channels, long[] cursor,
-                     int maxRate, String refusal) {
+    WebSocketSession(GatewayServices services, CounterRequests counters, PublishRequests publishes, Caller caller,
+                     List<ChannelName> channels, long[] cursor, int maxRate, ApiException refusal) {
         this.initialMaxRate = maxRate;
         this.services = services;
         this.counters = counters;
+        this.publishes = publishes;
+        this.caller = caller;
         this.initialChannels = channels;
         this.initialCursor = cursor;
         this.refusal = refusal;
+        Rate rate = services.access().config().webSocketMessages();
+        this.messages = rate.enabled() && !services.access().limits().exempt(caller.address())
+                ? new TokenBucket(rate, System.nanoTime()) : null;
     }
 
     @Override
@@ -86,8 +111,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             if (refusal != null) {
-                disconnect(DisconnectReason.BAD_SUBSCRIPTION, refusal);
-            } else if (!initialChannels.isEmpty()) {
+                disconnect(DisconnectReason.refusing(refusal.code()), refusal.getMessage());
+                ReferenceCountUtil.release(evt);
+                return;
+            }
+            expireAtTheTokensEnd();
+            if (!initialChannels.isEmpty()) {
                 afterCheck(initialCursor, from -> shard.subscribe(sink, initialChannels, from, initialMaxRate),
                         forged -> disconnect(DisconnectReason.BAD_SUBSCRIPTION, forged.getMessage()));
             }
@@ -128,9 +157,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return; // our close frame is out: an answer could not be sent, so nothing is done
             }
+            if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) || !withinRate()) {
+                return;
+            }
             if (msg instanceof TextWebSocketFrame text) {
                 onMessage(text);
-            } else if (msg instanceof BinaryWebSocketFrame) {
+            } else {
                 sendError(null, ErrorCode.BAD_MESSAGE, "frame: binary (expected: text frames holding JSON)");
             }
         } finally {
@@ -162,6 +194,38 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
+    /** Whether the connection may send one more message now; else it is told, and cut off when it keeps on. */
+    private boolean withinRate() {
+        long waitNanos = messages == null ? 0 : messages.take(System.nanoTime());
+        if (waitNanos == 0) {
+            return true;
+        }
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        Rate rate = services.access().config().webSocketMessages();
+        refusedForRate(Replies.errorFrame(null, ApiException.rateLimited("messages: too many on this connection"
+                + " (expected: at most " + rate + "; retry after " + seconds + " s)", seconds)));
+        return false;
+    }
+
+    /** Sends a refusal for rate; past the limit of refusals in a row the connection is closed instead. */
+    private void refusedForRate(ObjectNode error) {
+        if (++refusedInARow >= services.access().config().refusalsBeforeClose()) {
+            disconnect(DisconnectReason.RATE_LIMITED, null);
+        } else {
+            send(error);
+        }
+    }
+
+    /** Sends the answer to a message: a refusal for rate counts toward being cut off, anything else starts the count anew. */
+    private void answer(ObjectNode frame) {
+        if (ErrorCode.RATE_LIMITED.code().equals(frame.path("code").asText(null)) && "error".equals(frame.path("type").asText())) {
+            refusedForRate(frame);
+        } else {
+            refusedInARow = 0;
+            send(frame);
+        }
+    }
+
     private void onMessage(TextWebSocketFrame frame) {
         JsonNode m;
         try {
@@ -182,11 +246,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 case "publish" -> publish(m, id);
                 case "clap", "like", "unlike" -> count(m, id);
                 case "ping" -> pong(id);
-                default -> throw new ApiException(ErrorCode.BAD_MESSAGE,
-                        "type: " + Text.quote(type) + " (expected: subscribe, unsubscribe, publish, clap, like, unlike or ping)");
+                case "auth", "refresh" -> authenticate(m, id);
+                default -> throw new ApiException(ErrorCode.BAD_MESSAGE, "type: " + Text.quote(type)
+                        + " (expected: subscribe, unsubscribe, publish, clap, like, unlike, ping, auth or refresh)");
             }
         } catch (ApiException e) {
-            send(Replies.errorFrame(id, e));
+            answer(Replies.errorFrame(id, e));
         } catch (RuntimeException bug) {
             log.warn("WebSocket message failed", bug);
             sendError(id, ErrorCode.INTERNAL, "internal error: the gateway could not handle this message");
@@ -210,6 +275,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void subscribe(JsonNode m, JsonNode id) {
         List<ChannelName> channels = channelsOf(m);
+        caller.principal().requireSubscribe(channels);
         JsonNode cursor = m.get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             throw ApiException.badParameter("cursor", Text.quote(cursor.toString()), "a cursor string or null");
@@ -223,8 +289,56 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                     "channels: " + after + " on this connection (expected: at most " + max + ")");
         }
         int maxRate = maxRate(m);
-        afterCheck(from, checked -> sendAck(id, shard.subscribe(sink, channels, checked, maxRate)),
-                forged -> send(Replies.errorFrame(id, forged)));
+        afterCheck(from, checked -> {
+            refusedInARow = 0;
+            sendAck(id, shard.subscribe(sink, channels, checked, maxRate));
+        }, forged -> send(Replies.errorFrame(id, forged)));
+    }
+
+    /**
+     * {@code auth} or {@code refresh}: the connection acts for this token from now on. The subject
+     * cannot change, and the token must grant every channel the connection is subscribed to.
+     */
+    private void authenticate(JsonNode m, JsonNode id) {
+        JsonNode token = m.get("token");
+        if (token == null || !token.isTextual()) {
+            throw ApiException.badParameter("token", token == null ? "missing" : Text.quote(token.toString()), "the token as a string");
+        }
+        Principal next = services.access().authenticator().authenticate(token.textValue());
+        String subject = caller.principal().subject();
+        if (subject != null && !subject.equals(next.subject())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "sub: " + Text.quote(next.subject()) + " (expected: "
+                    + Text.quote(subject) + ", whom this connection acts for; open another connection for another user)");
+        }
+        for (ChannelName c : shard.channelsOf(sink)) {
+            if (!next.grants().maySubscribe(c)) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "token: does not grant " + Text.quote(c.toString())
+                        + ", which this connection is subscribed to (expected: a token that grants it, or unsubscribe first)");
+            }
+        }
+        caller = new Caller(next, caller.address());
+        expireAtTheTokensEnd();
+        ObjectNode ack = Replies.ackFrame(id);
+        if (next.subject() != null) {
+            ack.put("sub", next.subject());
+        }
+        if (next.expiresAt() != null) {
+            ack.put("exp", next.expiresAt().getEpochSecond());
+        }
+        answer(ack);
+    }
+
+    /** Closes the connection ({@code token_expired}) when its caller's token expires, unless refreshed before. */
+    private void expireAtTheTokensEnd() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        Instant at = caller.principal().expiresAt();
+        if (at != null) {
+            expiry = ctx.executor().schedule(() -> sink.disconnect(DisconnectReason.TOKEN_EXPIRED),
+                    Math.max(0, Duration.between(Instant.now(), at).toNanos()), TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
@@ -264,6 +378,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
     private void unsubscribe(JsonNode m, JsonNode id) {
         shard.unsubscribe(sink, channelsOf(m));
+        refusedInARow = 0;
         sendAck(id, shard.cursorOf(sink));
     }
 
@@ -280,7 +395,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             // A lone surrogate (\\ud800) parses but has no UTF-8 form.
             throw new ApiException(ErrorCode.BAD_JSON, "data: not encodable as UTF-8 JSON (expected: no lone surrogate)");
         }
-        answerLater(services.publisher().publish(channel, json), (cursor, error) -> {
+        java.util.concurrent.CompletionStage<String> published = publishes.publish(caller, channel, json);
+        refusedInARow = 0;
+        answerLater(published, (cursor, error) -> {
             if (error == null) {
                 sendAck(id, cursor);
             } else {
@@ -290,7 +407,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     }
 
     private void count(JsonNode m, JsonNode id) {
-        answerLater(counters.websocket(m), (frame, error) -> send(frame != null ? frame : Replies.errorFrame(id, refusal(error))));
+        answerLater(counters.websocket(caller, m), (frame, error) -> answer(frame != null ? frame : Replies.errorFrame(id, refusal(error))));
     }
 
     /** What a client is told of a failed action: its refusal, or an internal error (logged). */
@@ -384,6 +501,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shard.remove(sink);
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
         ctx.fireChannelInactive();
     }
 

@@ -1,0 +1,96 @@
+package dev.fanfare.gateway;
+
+import dev.fanfare.gateway.auth.TokenIssuer;
+import dev.fanfare.gateway.config.GatewayConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fanfare token}: prints a token signed with the configured key, as an application issues
+ * them for its users (for trying the gateway with auth on, and for scripts).
+ */
+@Command(name = "fanfare token", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Prints an access token signed with the configured key (--auth-key or FANFARE_AUTH_KEY).")
+public final class TokenCommand implements Callable<Integer> {
+
+    @Mixin
+    AuthOptions auth;
+
+    @Option(names = "--sub", required = true, description = "the user the token is for (claps and likes count for it)")
+    String subject;
+
+    @Option(names = "--subscribe", split = ",", paramLabel = "PATTERN",
+            description = "channels it may subscribe to: stream/key or stream/* (repeat, or separate with commas)")
+    List<String> subscribe = new ArrayList<>();
+
+    @Option(names = "--publish", split = ",", paramLabel = "PATTERN",
+            description = "channels it may publish on: stream/key or stream/* (repeat, or separate with commas)")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--ttl", defaultValue = "1h", converter = Ttl.class,
+            description = "how long it is valid: 90s, 15m, 1h, 7d or ISO-8601 (default ${DEFAULT-VALUE})")
+    Duration ttl;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String token;
+        try {
+            token = new TokenIssuer(auth.applyTo(GatewayConfig.Auth.DEFAULTS), Clock.systemUTC())
+                    .issue(subject, subscribe, publish, ttl);
+        } catch (IllegalArgumentException bad) {
+            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);
+        }
+        spec.commandLine().getOut().println(token);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** A token's lifetime as people type it: whole seconds, minutes, hours or days, or ISO-8601. */
+    static final class Ttl implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhd])");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SHORT.matcher(value.strip());
+            Duration d;
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } else {
+                try {
+                    d = Duration.parse(value.strip());
+                } catch (DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("ttl: '" + value + "' (expected: e.g. 90s, 15m, 1h, 7d or PT1H)");
+                }
+            }
+            if (d.toSeconds() < 1) {
+                throw new CommandLine.TypeConversionException("ttl: '" + value + "' (expected: at least 1s)");
+            }
+            return d;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TokenCommand()).execute(args));
+    }
+}
