@@ -25,6 +25,7 @@ import dev.fanfare.gateway.transport.Access;
 import dev.fanfare.gateway.transport.ConnectionLimiter;
 import dev.fanfare.gateway.transport.GatewayInitializer;
 import dev.fanfare.gateway.transport.GatewayServices;
+import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.RequestParams;
 import dev.fanfare.gateway.transport.Shutdown;
 import dev.fanfare.gateway.transport.StaticFiles;
@@ -170,7 +171,9 @@ public final class GatewayServer implements AutoCloseable {
 
         ConnectionLimiter limiter = new ConnectionLimiter(
                 ConnectionLimiter.limitFor(config.server().maxConnections(), kafka.embedded()));
-        metrics.bindConnections(limiter::open, disconnects);
+        metrics.bindConnections(connections, Pipelines::kindOf, disconnects);
+        metrics.gauge("fanfare.connections.limit", "client connections this node takes at most (--max-connections)",
+                limiter::limit);
         log.info("taking at most {} client connections, {} from one address", limiter.limit(),
                 config.limits().connectionsPerAddress() == 0 ? "any number" : config.limits().connectionsPerAddress());
         ServerBootstrap b = new ServerBootstrap()
@@ -181,6 +184,9 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.http().lowWaterMark(), config.http().highWaterMark()))
                 .childHandler(new GatewayInitializer(services, limiter));
+        if (config.server().sendBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, config.server().sendBufferBytes());
+        }
         serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);

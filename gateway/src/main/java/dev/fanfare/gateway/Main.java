@@ -79,6 +79,17 @@ public final class Main implements Callable<Integer> {
                     + "disconnected; 'none' for none (env FANFARE_CONFLATE; default ${DEFAULT-VALUE})")
     List<String> conflate;
 
+    @Option(names = "--client-buffer-kb", defaultValue = "${env:FANFARE_CLIENT_BUFFER_KB:-256}",
+            description = "outbound KiB queued for one client before it counts as slow: then a conflating stream keeps"
+                    + " only the latest event per channel for it, a lossless one disconnects it (slow_consumer)"
+                    + " (env FANFARE_CLIENT_BUFFER_KB; default ${DEFAULT-VALUE})")
+    int clientBufferKb;
+
+    @Option(names = "--socket-send-buffer-kb", defaultValue = "${env:FANFARE_SOCKET_SEND_BUFFER_KB:-0}",
+            description = "each client socket's kernel send buffer (SO_SNDBUF); 0: the kernel sizes it"
+                    + " (env FANFARE_SOCKET_SEND_BUFFER_KB; default ${DEFAULT-VALUE})")
+    int socketSendBufferKb;
+
     @Option(names = "--log-format", defaultValue = "${env:FANFARE_LOG_FORMAT:-text}",
             description = "text or json: one JSON object per line (env FANFARE_LOG_FORMAT; default ${DEFAULT-VALUE})")
     String logFormat;
@@ -142,9 +153,10 @@ public final class Main implements Callable<Integer> {
     GatewayConfig config() {
         return GatewayConfig.defaults()
                 .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport)
-                        .withMaxConnections(maxConnections))
+                        .withMaxConnections(maxConnections).withSendBuffer(socketSendBufferKb * 1024))
                 .withKafka(k -> k.withBootstrap(kafka).withDataDir(dataDir).withStreams(streams)
                         .withTopicPrefix(topicPrefix).withPartitions(partitions).withCreateTopics(createTopics))
+                .withHttp(h -> h.withWaterMarks(clientBufferKb * 512, clientBufferKb * 1024))
                 .withRings(new RingLimits((long) ringMb << 20, RingLimits.DEFAULT.maxEvents(),
                         RingLimits.DEFAULT.perChannel(), RingLimits.DEFAULT.maxChannels()))
                 .withLongPoll(new GatewayConfig.LongPoll(Duration.ofSeconds(Math.min(

@@ -70,4 +70,32 @@ class MainTest {
         new CommandLine(main).parseArgs("--redis", uri);
         assertEquals(uri, main.config().counters().redis().toString());
     }
+
+    @Test
+    void deliveryOptionsReachTheConfiguration() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--conflate", "ticker", "--client-buffer-kb", "32", "--socket-send-buffer-kb", "8");
+        assertEquals(8 * 1024, main.config().server().sendBufferBytes());
+        assertEquals(java.util.Set.of("ticker"), main.config().delivery().conflatingStreams());
+        assertEquals(32 * 1024, main.config().http().highWaterMark());
+        assertEquals(16 * 1024, main.config().http().lowWaterMark());
+
+        Main none = new Main();
+        new CommandLine(none).parseArgs("--conflate", "none");
+        assertEquals(java.util.Set.of(), none.config().delivery().conflatingStreams());
+
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(dev.fanfare.gateway.core.DeliveryPolicy.DEFAULT, defaults.config().delivery());
+        assertEquals(GatewayConfig.Http.DEFAULTS, defaults.config().http());
+        assertEquals(0, defaults.config().server().sendBufferBytes(), "the kernel sizes it");
+    }
+
+    @Test
+    void anUnknownLogFormatIsAUsageErrorNamingIt() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute("--log-format", "xml");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("log-format: 'xml' (expected: text or json)"), err.toString());
+    }
 }

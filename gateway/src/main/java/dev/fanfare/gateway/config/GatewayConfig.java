@@ -58,20 +58,31 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
      * @param maxConnections client connections the node takes; 0: derived from the process's file
      *                       limit, less a reserve for Kafka, Redis and the embedded broker
      */
-    public record Server(String host, int port, int ioThreads, Transport transport, int maxConnections) {
-        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0);
+    /**
+     * The listening socket.
+     *
+     * @param sendBufferBytes each client socket's kernel send buffer (SO_SNDBUF, as nginx's
+     *                        {@code listen ... sndbuf=}); 0: the kernel sizes it (autotuning, up to
+     *                        net.ipv4.tcp_wmem's maximum). A slow client is behind only once this and
+     *                        the connection's own queue ({@link Http#highWaterMark}) are full.
+     */
+    public record Server(String host, int port, int ioThreads, Transport transport, int maxConnections,
+                         int sendBufferBytes) {
+        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0, 0);
 
         public Server {
             Check.require(port >= 0 && port <= 65535, "port", port, "0..65535");
             Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
             Check.require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
+            Check.require(sendBufferBytes >= 0, "sendBufferBytes", sendBufferBytes, ">= 0 (0: the kernel's)");
         }
 
-        public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections); }
-        public Server withPort(int v) { return new Server(host, v, ioThreads, transport, maxConnections); }
-        public Server withIoThreads(int v) { return new Server(host, port, v, transport, maxConnections); }
-        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v, maxConnections); }
-        public Server withMaxConnections(int v) { return new Server(host, port, ioThreads, transport, v); }
+        public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections, sendBufferBytes); }
+        public Server withPort(int v) { return new Server(host, v, ioThreads, transport, maxConnections, sendBufferBytes); }
+        public Server withIoThreads(int v) { return new Server(host, port, v, transport, maxConnections, sendBufferBytes); }
+        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v, maxConnections, sendBufferBytes); }
+        public Server withMaxConnections(int v) { return new Server(host, port, ioThreads, transport, v, sendBufferBytes); }
+        public Server withSendBuffer(int v) { return new Server(host, port, ioThreads, transport, maxConnections, v); }
     }
 
     /**

@@ -29,10 +29,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
@@ -88,6 +92,9 @@ public final class GatewayMetrics implements Latencies {
                     .tag("style", s.label()).serviceLevelObjectives(BUCKETS)
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                     .register(registry));
+        }
+        for (String action : List.of("clap", "like", "unlike")) {
+            counterAction(action, "accepted"); // there from the start, so a rate over it is 0 and not absent
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -187,14 +194,31 @@ public final class GatewayMetrics implements Latencies {
         long newestTimestamp(int global);
     }
 
-    /** Open connections and disconnects by reason. */
-    public void bindConnections(LongSupplier open, Disconnects disconnects) {
-        Gauge.builder("fanfare.connections", open, o -> o.getAsLong()).description("client connections open")
-                .strongReference(true).register(registry);
+    /**
+     * Open connections by what they are now: {@code sse} and {@code ws} streams, and {@code http}
+     * for the rest (short and long polls, publishes, the page; one connection may serve several);
+     * disconnects by reason.
+     */
+    public void bindConnections(ChannelGroup connections, Function<Channel, String> kindOf, Disconnects disconnects) {
+        for (String kind : List.of("sse", "ws", "http")) {
+            Gauge.builder("fanfare.connections", connections, group -> countOf(group, kindOf, kind))
+                    .description("client connections open, by what they are now (sse, ws; http: polls and the rest)")
+                    .tag("style", kind).register(registry);
+        }
         for (DisconnectReason r : DisconnectReason.values()) {
             FunctionCounter.builder("fanfare.disconnects", disconnects, d -> d.of(r))
                     .description("clients let go of by the node").tag("reason", r.code()).register(registry);
         }
+    }
+
+    private static double countOf(ChannelGroup group, Function<Channel, String> kindOf, String kind) {
+        int n = 0;
+        for (Channel ch : group) {
+            if (kindOf.apply(ch).equals(kind)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A gauge of one figure, e.g. the counter worker's lag. */
@@ -211,7 +235,7 @@ public final class GatewayMetrics implements Latencies {
 
     /** Counter actions by action and outcome ({@code accepted} or the error code). */
     public Counter counterAction(String action, String outcome) {
-        return Counter.builder("fanfare.counter.actions").description("claps, likes and unlikes by outcome")
+        return Counter.builder("fanfare.actions").description("claps, likes and unlikes by outcome (accepted, or the error code)")
                 .tags("action", action, "outcome", outcome).register(registry);
     }
 

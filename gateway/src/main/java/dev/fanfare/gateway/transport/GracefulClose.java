@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.RepeatedLog;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.ScheduledFuture;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class GracefulClose {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulClose.class);
-    private static final RefusalLog undelivered = new RefusalLog(log);
+    private static final RepeatedLog undelivered = new RepeatedLog(log, "notice undelivered");
 
     /** How long a client gets to read its backlog and the last message. */
     public static final long GRACE_MILLIS = 10_000;
@@ -35,7 +36,7 @@ public final class GracefulClose {
         written.addListener(f -> ctx.channel().close());
         ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
             if (!written.isDone()) {
-                undelivered.refused("disconnect_undelivered", "the client of " + ctx.channel().remoteAddress()
+                undelivered.occurred("disconnect", "the client of " + ctx.channel().remoteAddress()
                         + " did not read its notice '" + reason + "' within " + GRACE_MILLIS + " ms; closed without it");
             }
             ctx.channel().close();
@@ -45,6 +46,6 @@ public final class GracefulClose {
 
     /** Notices never read since start (their client did not read within the grace period). */
     public static long undelivered() {
-        return undelivered.count("disconnect_undelivered");
+        return undelivered.count("disconnect");
     }
 }

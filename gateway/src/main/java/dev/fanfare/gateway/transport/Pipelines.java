@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.transport;
 
 import dev.fanfare.gateway.config.GatewayConfig;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -46,6 +47,12 @@ public final class Pipelines {
      * After the SSE header: the HTTP handlers leave, so the session's shared bytes reach the
      * socket untouched (no chunking: the stream ends when the connection does).
      */
+    /** What a connection is now, for the metrics: {@code sse} or {@code ws} once it streams, else {@code http}. */
+    public static String kindOf(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        return p.get(SSE) != null ? "sse" : p.get(WS) != null ? "ws" : "http";
+    }
+
     public static void toSse(ChannelPipeline p, ChannelHandler session) {
         p.addLast(SSE, session);
         p.remove(TIMEOUTS);

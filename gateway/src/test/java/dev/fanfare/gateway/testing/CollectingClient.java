@@ -3,6 +3,7 @@ package dev.fanfare.gateway.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What every style client collects, guarded by the client's own monitor: subclasses that
@@ -14,9 +15,18 @@ abstract class CollectingClient implements StyleClient {
     private final List<Gap> gaps = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private String lastCursor;
+    private UnaryOperator<JsonNode> keep = UnaryOperator.identity();
+
+    /**
+     * What of each event to keep (all of it by default): tests with many clients and large events
+     * keep only what they check.
+     */
+    public synchronized void keeping(UnaryOperator<JsonNode> keep) {
+        this.keep = keep;
+    }
 
     protected synchronized void received(JsonNode envelope) {
-        events.add(envelope);
+        events.add(keep.apply(envelope));
         lastCursor = envelope.path("cursor").asText();
     }
 

@@ -38,20 +38,28 @@ public final class TestPrometheus implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts Prometheus scraping {@code 127.0.0.1:targetPort/metrics} as job {@code fanfare}, and waits until it is up. */
-    public static TestPrometheus scraping(int targetPort) {
+    /**
+     * Starts Prometheus scraping {@code 127.0.0.1:targetPort/metrics} as job {@code fanfare},
+     * evaluating these rule files, and waits until it is up.
+     */
+    public static TestPrometheus scraping(int targetPort, Path... ruleFiles) {
         try {
             Path dir = Files.createTempDirectory("fanfare-prometheus-");
+            StringBuilder rules = new StringBuilder();
+            for (Path f : ruleFiles) {
+                rules.append(rules.isEmpty() ? "" : ", ").append('\'').append(f.toAbsolutePath()).append('\'');
+            }
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       scrape_interval: 1s
                       evaluation_interval: 1s
+                    rule_files: [%s]
                     scrape_configs:
                       - job_name: fanfare
                         metrics_path: /metrics
                         static_configs:
                           - targets: ['127.0.0.1:%d']
-                    """.formatted(targetPort));
+                    """.formatted(rules, targetPort));
             int port = freePort();
             Process p = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
@@ -73,24 +81,35 @@ public final class TestPrometheus implements AutoCloseable {
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
-    /** The result vector of an instant query (each element: {@code metric} labels and {@code value}). */
-    public List<JsonNode> query(String promql) {
+    /** The rules loaded, from {@code /api/v1/rules}: each with {@code name}, {@code health}, {@code lastError}. */
+    public List<JsonNode> rules() {
+        JsonNode answer = get("/api/v1/rules");
+        List<JsonNode> rules = new java.util.ArrayList<>();
+        answer.path("data").path("groups").forEach(g -> g.path("rules").forEach(rules::add));
+        return rules;
+    }
+
+    private JsonNode get(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(),
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = Json.MAPPER.readTree(r.body());
-            if (!"success".equals(answer.path("status").asText())) {
-                throw new AssertionError("query " + promql + " failed: " + r.body());
-            }
-            return Json.MAPPER.convertValue(answer.path("data").path("result"),
-                    Json.MAPPER.getTypeFactory().constructCollectionType(List.class, JsonNode.class));
+            return Json.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The result vector of an instant query (each element: {@code metric} labels and {@code value}). */
+    public List<JsonNode> query(String promql) {
+        JsonNode answer = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        if (!"success".equals(answer.path("status").asText())) {
+            throw new AssertionError("query " + promql + " failed: " + answer);
+        }
+        return Json.MAPPER.convertValue(answer.path("data").path("result"),
+                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, JsonNode.class));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.fanfare.gateway.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanfare.gateway.core.RepeatedLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,15 +63,15 @@ class RefusalLogTest {
             refusals.refused("bad_cursor", "request " + i);
         }
         refusals.refused("not_found", "once");
-        assertEquals(RefusalLog.IN_FULL + 1, log.lines.size(), log.lines::toString);
+        assertEquals(RepeatedLog.IN_FULL + 1, log.lines.size(), log.lines::toString);
         assertTrue(log.lines.get(0).contains("request 0"), log.lines::toString);
 
         refusals.report();
-        assertEquals(RefusalLog.IN_FULL + 2, log.lines.size(), "one line for the reason with more: " + log.lines);
+        assertEquals(RepeatedLog.IN_FULL + 2, log.lines.size(), "one line for the reason with more: " + log.lines);
         String summary = log.lines.get(log.lines.size() - 1);
-        assertTrue(summary.contains("bad_cursor") && summary.contains((1000 - RefusalLog.IN_FULL) + " more"), summary);
+        assertTrue(summary.contains("bad_cursor") && summary.contains((1000 - RepeatedLog.IN_FULL) + " more"), summary);
         refusals.report();
-        assertEquals(RefusalLog.IN_FULL + 2, log.lines.size(), "nothing new, nothing logged");
+        assertEquals(RepeatedLog.IN_FULL + 2, log.lines.size(), "nothing new, nothing logged");
         assertEquals(1000, refusals.count("bad_cursor"));
     }
 }

@@ -197,7 +197,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             closing = true;
-            disconnects.count(reason);
+            disconnects.count(reason, "SSE " + ctx.channel().remoteAddress());
             GracefulClose.afterWriting(ctx, ByteBufUtil.writeAscii(ctx.alloc(), disconnectFrame(reason)), reason.code());
         }
     }

@@ -133,7 +133,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             if (!closing) {
                 closing = true;
                 shard.remove(sink);
-                services.disconnects().count(DisconnectReason.FLOODING);
+                services.disconnects().count(DisconnectReason.FLOODING, "WebSocket " + ctx.channel().remoteAddress());
                 ctx.writeAndFlush(closeFrame(DisconnectReason.FLOODING.closeCode(), DisconnectReason.FLOODING.message()));
                 ctx.close();
             }
@@ -464,7 +464,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     /** Closes with the reason's code, counted; {@code detail} (or the reason's message) as the close reason. */
     private void disconnect(DisconnectReason reason, String detail) {
         if (!closing) {
-            services.disconnects().count(reason);
+            services.disconnects().count(reason, "WebSocket " + ctx.channel().remoteAddress()
+                    + (detail != null ? ": " + detail : ""));
             close(reason.closeCode(), detail != null ? detail : reason.message());
         }
     }
