@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanfare.gateway.core.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,5 +44,29 @@ class LauncherIT {
         } finally {
             assertTrue(gateway.stop(), "stops on SIGTERM");
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void withLogFormatJsonEveryLogLineIsOneJsonObject() throws Exception {
+        GatewayProcess gateway = GatewayProcess.start(List.of("-Xmx512m"), List.of("--log-format", "json", "--no-demo-feed"));
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.port()
+                    + "/sse?channel=no-such-stream/x")).build(), HttpResponse.BodyHandlers.ofString()); // a refusal, logged
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.output().contains("refused (bad_channel)"));
+        } finally {
+            assertTrue(gateway.stop(), "stops on SIGTERM");
+        }
+        // The banner goes to standard output as text; every log line (standard error) is JSON.
+        List<String> logLines = gateway.output().lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(logLines.size() > 5, gateway::output);
+        for (String line : logLines) {
+            JsonNode json = Json.MAPPER.readTree(line);
+            assertTrue(json.hasNonNull("ts") && json.hasNonNull("level") && json.hasNonNull("logger")
+                    && json.hasNonNull("message"), line);
+        }
+        List<String> text = gateway.output().lines()
+                .filter(l -> !l.startsWith("{") && !l.isBlank() && !l.startsWith("Fanfare is up") && !l.startsWith("  ")).toList();
+        assertEquals(List.of(), text, "nothing logged as text");
     }
 }

@@ -42,6 +42,8 @@ public final class JsonLogging implements SLF4JServiceProvider {
     /** Makes SLF4J use this provider; call before the first logger is asked for. */
     public static void select() {
         System.setProperty("slf4j.provider", JsonLogging.class.getName());
+        // Else SLF4J reports, as a text line, that it loads the provider it was asked for.
+        System.setProperty("slf4j.internal.verbosity", "WARN");
     }
 
     @Override
