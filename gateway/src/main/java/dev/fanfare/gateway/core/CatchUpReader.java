@@ -59,26 +59,29 @@ public final class CatchUpReader {
      * to {@code limit} events), or snapshots when {@code from} is null.
      */
     public CatchUp read(Collection<ChannelName> channels, long[] from, int limit, Delivered upTo) {
+        PartitionSet set = cursors.setOf(channels);
         if (from == null) {
-            return snapshots(channels, upTo.vector(), upTo);
+            return snapshots(channels, upTo.vector(), upTo, set);
         }
-        return page(List.of(new Range(channels, from)), from, limit, upTo);
+        return page(List.of(new Range(channels, from)), from, limit, upTo, set);
     }
 
     /**
      * The latest event of each channel as a snapshot, each carrying {@code position} (raised to
      * what the shard delivered: a snapshot is the state as of now).
+     *
+     * @param set the partitions the subscriber's cursors name
      */
-    public CatchUp snapshots(Collection<ChannelName> channels, long[] position, Delivered upTo) {
+    public CatchUp snapshots(Collection<ChannelName> channels, long[] position, Delivered upTo, PartitionSet set) {
         RingStore.Found found = rings.find(channels, null, upTo.seq());
         long[] pos = position.clone();
         Cursors.maxInto(pos, upTo.vector());
-        String cursor = cursors.encode(pos);
+        String cursor = cursors.encode(pos, set);
         List<CatchUp.Item> items = new ArrayList<>(found.events().size());
         for (Event e : found.events()) {
             items.add(new CatchUp.Item(e, cursor, true));
         }
-        return new CatchUp(items, List.of(), null, cursor, pos, false, List.of(found));
+        return new CatchUp(items, List.of(), null, cursor, pos, false, List.of(found), set);
     }
 
     /**
@@ -87,8 +90,9 @@ public final class CatchUpReader {
      * {@code limit} events. Moves each range's offsets past what the page holds.
      *
      * @param position where the client is before this page
+     * @param set      the partitions the subscriber's cursors name
      */
-    public CatchUp page(List<Range> ranges, long[] position, int limit, Delivered upTo) {
+    public CatchUp page(List<Range> ranges, long[] position, int limit, Delivered upTo, PartitionSet set) {
         List<RingStore.Query> queries = new ArrayList<>(ranges.size());
         Map<ChannelName, Range> rangeOf = new HashMap<>();
         for (Range r : ranges) {
@@ -100,7 +104,7 @@ public final class CatchUpReader {
         String gapCursor = null;
         if (!found.gaps().isEmpty()) {
             Cursors.maxInto(pos, found.gapFloors());
-            gapCursor = cursors.encode(pos);
+            gapCursor = cursors.encode(pos, set);
             for (Range r : ranges) {
                 Cursors.maxInto(r.next, found.gapFloors());
             }
@@ -115,21 +119,22 @@ public final class CatchUpReader {
                 r = rangeOf.get(new ChannelName(e.channel().stream(), ChannelName.WILDCARD));
             }
             r.next[e.global()] = Math.max(r.next[e.global()], e.offset() + 1);
+            // The event's own cursor over the set is right unless the client is further along there.
+            boolean shared = set.covers(e.vector(), pos);
             if (Cursors.covers(e.vector(), pos)) {
                 pos = e.vector();
-                items.add(new CatchUp.Item(e, null, false));
             } else {
                 pos = pos.clone();
                 Cursors.maxInto(pos, e.vector());
-                items.add(new CatchUp.Item(e, cursors.encode(pos), false));
             }
+            items.add(new CatchUp.Item(e, shared ? null : cursors.encode(pos, set), false));
         }
         boolean more = events.size() > limit;
         if (!more) {
             pos = pos.clone();
             Cursors.maxInto(pos, upTo.vector());
         }
-        return new CatchUp(items, found.gaps(), gapCursor, cursors.encode(pos), pos, more, List.of(found));
+        return new CatchUp(items, found.gaps(), gapCursor, cursors.encode(pos, set), pos, more, List.of(found), set);
     }
 
     /**

@@ -139,13 +139,13 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     }
 
     /**
-     * The cursor right after a record at {@code offset} of global partition {@code global}: that
-     * position there, the node's live positions elsewhere. Any thread.
+     * The cursor right after a record at {@code offset} of global partition {@code global}, over
+     * that partition: what subscribing to the record's channel from there needs. Any thread.
      */
     public String cursorAfter(int global, long offset) {
-        long[] v = liveView.clone();
+        long[] v = new long[live.length];
         v[global] = offset + 1;
-        return cursors.encode(v);
+        return cursors.encode(v, cursors.single(global));
     }
 
     /** Records ingested and records skipped (no usable key) since start. */
@@ -240,7 +240,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
         }
         long[] vector = live.clone();
         return new Event(alloc, channel, s.index(), g, r.offset(), r.timestamp(), seq++,
-                vector, cursors.encode(vector), JsonPayload.normalize(r.value(), notUtf8));
+                vector, cursors, JsonPayload.normalize(r.value(), notUtf8));
     }
 
     /** A record that cannot be delivered: counted, and logged once in a thousand. */

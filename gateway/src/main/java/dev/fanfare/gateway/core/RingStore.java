@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The window of recent events a node keeps per channel, to answer polls and resumes.
@@ -54,6 +55,8 @@ public final class RingStore {
     private Event newest;
     private int events;
     private long bytes;
+    /** What retained events hold for partition sets besides their own, counted as they make it (see {@link Event}). */
+    private final AtomicLong projected = new AtomicLong();
     private long evictions;
     private int rings;
 
@@ -78,10 +81,11 @@ public final class RingStore {
         ring.events.addLast(e);
         link(e);
         bytes += e.retainedBytes();
+        e.accountIn(projected);
         if (ring.events.size() > limits.perChannel()) {
             evict(ring, ring.events.pollFirst());
         }
-        while (bytes > limits.maxBytes() || events > limits.maxEvents()) {
+        while (oldest != null && (bytes + projected.get() > limits.maxBytes() || events > limits.maxEvents())) {
             // The node's oldest event is also the oldest of its channel's ring.
             Event old = oldest;
             KeyRing owner = byStream.get(old.stream()).get(old.channel().key());
@@ -127,6 +131,7 @@ public final class RingStore {
         ring.floor = Math.max(ring.floor, next);
         partitionFloor[e.global()] = Math.max(partitionFloor[e.global()], next);
         bytes -= e.retainedBytes();
+        e.leaveAccount();
         e.evicted = true;
         e.release();
     }
@@ -286,7 +291,7 @@ public final class RingStore {
 
     /** Bytes held now, as the budget counts them. */
     public synchronized long bytes() {
-        return bytes;
+        return bytes + projected.get();
     }
 
     /** Events let go of to stay within the bounds, since start. */

@@ -63,6 +63,8 @@ public final class Shard {
         final Subscriber subscriber;
         final Style style;
         final Set<ChannelName> channels = new LinkedHashSet<>();
+        /** The partitions its channels cover: what its cursors name. */
+        PartitionSet set;
         /** The positions this subscriber is past the node on, while the node catches up; else null. */
         long[] ahead;
         int batchState = IDLE;
@@ -267,7 +269,7 @@ public final class Shard {
             writeAhead(r, e, skipped);
             return;
         }
-        count(r, r.subscriber.write(e, null, false, skipped), skipped);
+        count(r, r.subscriber.write(e, r.set, null, false, skipped), skipped);
         r.position = e.vector();
         r.lastTimestamp = e.timestamp();
     }
@@ -279,7 +281,8 @@ public final class Shard {
         }
         long[] merged = r.ahead.clone();
         Cursors.maxInto(merged, e.vector());
-        count(r, r.subscriber.write(e, cursors.encode(merged), false, skipped), skipped);
+        String cursor = r.set.covers(e.vector(), merged) ? null : cursors.encode(merged, r.set);
+        count(r, r.subscriber.write(e, r.set, cursor, false, skipped), skipped);
         r.ahead = Cursors.covers(e.vector(), merged) ? null : merged;
         r.position = merged;
         r.lastTimestamp = e.timestamp();
@@ -396,9 +399,11 @@ public final class Shard {
                 if (r.position != null && !Cursors.covers(at, r.position)) {
                     at = r.position.clone();
                     Cursors.maxInto(at, e.vector());
-                    cursor = cursors.encode(at);
+                    if (!r.set.covers(e.vector(), r.position)) {
+                        cursor = cursors.encode(at, r.set);
+                    }
                 }
-                count(r, r.subscriber.write(e, cursor, false, h.skipped), h.skipped);
+                count(r, r.subscriber.write(e, r.set, cursor, false, h.skipped), h.skipped);
                 r.position = at;
                 r.lastTimestamp = e.timestamp();
                 if (r.lastSent != null && interval(r, e) > 0) {
@@ -474,6 +479,7 @@ public final class Shard {
         long[] base = current(r);
         List<ChannelName> established = List.copyOf(r.channels);
         added.forEach(c -> register(r, c));
+        r.set = cursors.setOf(r.channels);
         if (from == null) {
             return subscribeToSnapshots(r, added, had ? base : delivered.vector());
         }
@@ -499,7 +505,7 @@ public final class Shard {
             r.backlog.ranges.add(new CatchUpReader.Range(added, from));
         }
         drain(r);
-        return cursors.encode(current(r));
+        return cursors.encode(current(r), r.set);
     }
 
     private Registration newRegistration(Subscriber s) {
@@ -529,9 +535,9 @@ public final class Shard {
 
     private String subscribeToSnapshots(Registration r, List<ChannelName> added, long[] position) {
         Backlog backlog = r.backlog;
-        CatchUp c = backlog == null ? reader.snapshots(added, position, delivered)
+        CatchUp c = backlog == null ? reader.snapshots(added, position, delivered, r.set)
                 // A resume is still being written: the snapshots must not carry a cursor past it.
-                : reader.snapshots(added, backlog.position, new Delivered(delivered.seq(), backlog.position));
+                : reader.snapshots(added, backlog.position, new Delivered(delivered.seq(), backlog.position), r.set);
         try {
             CompletableFuture<List<Event>> states = reader.missingSnapshots(added, c);
             write(r, c);
@@ -564,7 +570,7 @@ public final class Shard {
     private void drainPages(Registration r) {
         while (r.backlog != null && !r.closed) {
             Backlog b = r.backlog;
-            CatchUp page = reader.page(b.ranges, b.position, PAGE, delivered);
+            CatchUp page = reader.page(b.ranges, b.position, PAGE, delivered, r.set);
             try {
                 if (!page.more()) {
                     r.backlog = null;
@@ -592,7 +598,7 @@ public final class Shard {
                 stats.gap(r.style);
             }
             for (CatchUp.Item i : c.items()) {
-                stats.delivered(r.style, r.subscriber.write(i.event(), i.cursor(), i.snapshot(), 0));
+                stats.delivered(r.style, r.subscriber.write(i.event(), c.set(), i.cursor(), i.snapshot(), 0));
                 if (i.snapshot()) {
                     stats.snapshot(r.style);
                 }
@@ -633,7 +639,7 @@ public final class Shard {
             if (!r.closed) {
                 for (Event e : states) {
                     if (r.channels.contains(e.channel()) && !reader.hasEvent(e.channel(), delivered)) {
-                        stats.delivered(r.style, r.subscriber.write(e, e.cursor(), true, 0));
+                        stats.delivered(r.style, r.subscriber.write(e, r.set, e.cursor(), true, 0));
                         stats.snapshot(r.style);
                     }
                 }
@@ -656,7 +662,8 @@ public final class Shard {
     /** The position of a registered subscriber, as a cursor. */
     public String cursorOf(Subscriber s) {
         Registration r = registrations.get(s);
-        return cursors.encode(r == null ? delivered.vector() : current(r));
+        return r == null ? cursors.encode(delivered.vector(), cursors.setOf(List.of()))
+                : cursors.encode(current(r), r.set);
     }
 
     /** The channels {@code s} is registered for. */
@@ -693,6 +700,7 @@ public final class Shard {
                 dropHeld(r, c);
             }
         }
+        r.set = cursors.setOf(r.channels);
         if (had && r.channels.isEmpty()) {
             subscribers--;
         }

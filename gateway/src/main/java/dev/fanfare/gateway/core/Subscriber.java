@@ -24,14 +24,17 @@ public interface Subscriber {
     boolean beginBatch();
 
     /**
-     * Writes one event without flushing.
+     * Writes one event without flushing: {@code event.encode(alloc, format, set, cursor, snapshot,
+     * conflated)}.
      *
-     * @param cursor    null to send the event's shared encoding; else the cursor this subscriber must see
+     * @param set       the partitions this subscriber's cursors name (what its subscription covers)
+     * @param cursor    null to send the event's shared encoding over {@code set}; else the cursor this
+     *                  subscriber must see
      * @param snapshot  true when the event is the channel's latest state sent on subscribe
      * @param conflated how many earlier events of its channel this one replaced (0: none)
      * @return the bytes queued
      */
-    int write(Event event, String cursor, boolean snapshot, long conflated);
+    int write(Event event, PartitionSet set, String cursor, boolean snapshot, long conflated);
 
     /** Writes a gap notice: events of these channels were lost to this subscriber before {@code cursor}. */
     void writeGap(List<ChannelName> channels, String cursor);

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +18,12 @@ import org.junit.jupiter.api.Test;
 
 class EventTest {
 
+    private static final Cursors CURSORS = new Cursors(StreamLayout.of(List.of("ticker"), List.of("t.ticker"),
+            List.of(java.util.UUID.randomUUID()), List.of(1)));
+
     private static Event event() {
         return new Event(UnpooledByteBufAllocator.DEFAULT, ChannelName.parse("ticker/A"), 0, 0, 7, 1000, 0,
-                new long[] {8}, "c8", "{\"p\":1}".getBytes(StandardCharsets.UTF_8));
+                new long[] {8}, CURSORS, "{\"p\":1}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -33,8 +37,10 @@ class EventTest {
             assertTrue(e.isEncoded(Envelopes.Format.SSE));
             assertFalse(e.isEncoded(Envelopes.Format.WS));
             assertFalse(e.isEncoded(Envelopes.Format.JSON));
-            assertEquals("id: c8\ndata: {\"channel\":\"ticker/A\",\"cursor\":\"c8\",\"ts\":1000,\"data\":{\"p\":1}}\n\n",
+            String c = e.cursor();
+            assertEquals("id: " + c + "\ndata: {\"channel\":\"ticker/A\",\"cursor\":\"" + c + "\",\"ts\":1000,\"data\":{\"p\":1}}\n\n",
                     a.toString(StandardCharsets.US_ASCII));
+            assertArrayEquals(new long[] {8}, CURSORS.decode(c), "the position after it on its partition");
         } finally {
             a.release();
             b.release();

@@ -114,12 +114,12 @@ final class HubFixture implements AutoCloseable {
         }
 
         @Override
-        public int write(Event e, String cursor, boolean snapshot, long conflated) {
-            ByteBuf b = e.encode(UnpooledByteBufAllocator.DEFAULT, Envelopes.Format.JSON, cursor, snapshot, conflated);
+        public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(UnpooledByteBufAllocator.DEFAULT, Envelopes.Format.JSON, set, cursor, snapshot, conflated);
             try {
                 data.add((snapshot ? "snapshot " : "") + e.channelText() + " " + new String(e.data(), StandardCharsets.UTF_8)
                         + (conflated > 0 ? " (" + conflated + " conflated)" : ""));
-                cursors.add(cursor != null ? cursor : e.cursor());
+                cursors.add(cursor != null ? cursor : e.cursor(set));
                 return b.readableBytes();
             } finally {
                 b.release();

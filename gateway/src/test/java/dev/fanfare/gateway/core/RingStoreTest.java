@@ -29,6 +29,7 @@ class RingStoreTest {
             List.of(2, 2));
 
     // Channels of one name length, so that all their events take the same room.
+    private static final Cursors CURSORS = new Cursors(LAYOUT);
     private static final String A = ticker(0, 0);
     private static final String B = ticker(0, 1);
     private static final String C = ticker(0, 2);
@@ -58,7 +59,7 @@ class RingStoreTest {
     private static Event event(String channel, int global, long offset, long seq, long[] vector) {
         ChannelName c = ChannelName.parse(channel);
         return new Event(ALLOC, c, LAYOUT.require(c).index(), global, offset, 1000 + seq, seq, vector,
-                String.format("c%06d", seq), "\"v\"".getBytes(StandardCharsets.US_ASCII));
+                CURSORS, "\"v\"".getBytes(StandardCharsets.US_ASCII));
     }
 
     private static int globalOf(String channel) {

@@ -534,7 +534,7 @@ class HostileInputIT {
             }
         }
         assertTrue(moved > 0, "a live cursor knows positions");
-        return cursors.encode(positions);
+        return cursors.encode(positions, cursors.all());
     }
 
     private static WsClient.Close awaitClose(WsClient ws) {

@@ -4,6 +4,7 @@ import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.PartitionSet;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
@@ -81,7 +82,7 @@ final class LongPoll implements Subscriber, ParkedRequest {
     }
 
     @Override
-    public int write(Event e, String cursor, boolean snapshot, long conflated) {
+    public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
         long replaced = conflated;
         if (System.currentTimeMillis() < notBefore) {
             for (int i = 0; i < events.size(); i++) {
@@ -97,9 +98,9 @@ final class LongPoll implements Subscriber, ParkedRequest {
             more = true; // the cursor stays at the last event written: the next poll gets the rest
             return 0;
         }
-        ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, cursor, snapshot, replaced);
+        ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, set, cursor, snapshot, replaced);
         events.add(new Entry(e.channel(), b, replaced));
-        this.cursor = cursor != null ? cursor : e.cursor();
+        this.cursor = cursor != null ? cursor : e.cursor(set);
         return b.readableBytes();
     }
 

@@ -104,7 +104,7 @@ public final class PollEndpoint {
         boolean lastIsSnapshot = false;
         for (RateLimit.Kept kept : thinned.items()) {
             CatchUp.Item item = kept.item();
-            ByteBuf b = item.event().encode(ctx.alloc(), Envelopes.Format.JSON, item.cursor(), item.snapshot(),
+            ByteBuf b = item.event().encode(ctx.alloc(), Envelopes.Format.JSON, c.set(), item.cursor(), item.snapshot(),
                     kept.conflated());
             bytes += b.readableBytes();
             events.add(b);
@@ -114,7 +114,7 @@ public final class PollEndpoint {
             lastIsSnapshot = item.snapshot();
         }
         for (Event e : states) {
-            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, e.cursor(), true);
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.JSON, c.set(), e.cursor(), true, 0);
             bytes += b.readableBytes();
             events.add(b);
         }

@@ -3,6 +3,7 @@ package dev.fanfare.gateway.transport.poll;
 import dev.fanfare.gateway.core.CatchUp;
 import dev.fanfare.gateway.core.CatchUpReader;
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.PartitionSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -110,11 +111,11 @@ public final class RateLimit {
         if (stop == n) {
             return new Thinned(out, c.cursor(), -1);
         }
-        String cursor = stop == 0 ? fromCursor : cursorAfter(items.get(stop - 1));
+        String cursor = stop == 0 ? fromCursor : cursorAfter(items.get(stop - 1), c.set());
         return new Thinned(out, cursor, due);
     }
 
-    private static String cursorAfter(CatchUp.Item item) {
-        return item.cursor() != null ? item.cursor() : item.event().cursor();
+    private static String cursorAfter(CatchUp.Item item, PartitionSet set) {
+        return item.cursor() != null ? item.cursor() : item.event().cursor(set);
     }
 }

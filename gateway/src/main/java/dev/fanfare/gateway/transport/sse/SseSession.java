@@ -6,6 +6,7 @@ import dev.fanfare.gateway.core.Disconnects;
 import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Json;
+import dev.fanfare.gateway.core.PartitionSet;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
@@ -162,8 +163,8 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public int write(Event e, String cursor, boolean snapshot, long conflated) {
-            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.SSE, cursor, snapshot, conflated);
+        public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.SSE, set, cursor, snapshot, conflated);
             int n = b.readableBytes();
             ctx.write(b, ctx.voidPromise());
             return n;

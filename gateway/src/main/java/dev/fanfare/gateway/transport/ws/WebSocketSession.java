@@ -2,19 +2,20 @@ package dev.fanfare.gateway.transport.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ChannelName;
+import dev.fanfare.gateway.core.DisconnectReason;
 import dev.fanfare.gateway.core.Envelopes;
+import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Event;
 import dev.fanfare.gateway.core.Json;
 import dev.fanfare.gateway.core.JsonPayload;
+import dev.fanfare.gateway.core.PartitionSet;
+import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.core.Text;
-import dev.fanfare.gateway.core.ApiException;
-import dev.fanfare.gateway.core.DisconnectReason;
-import dev.fanfare.gateway.core.ErrorCode;
-import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.limits.Rate;
 import dev.fanfare.gateway.limits.TokenBucket;
 import dev.fanfare.gateway.transport.Caller;
@@ -553,8 +554,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public int write(Event e, String cursor, boolean snapshot, long conflated) {
-            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.WS, cursor, snapshot, conflated);
+        public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
+            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.WS, set, cursor, snapshot, conflated);
             int n = b.readableBytes();
             ctx.write(b, ctx.voidPromise());
             return n;
