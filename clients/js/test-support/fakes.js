@@ -97,6 +97,17 @@ export async function until(condition, ms = 2000, what = 'condition') {
   }
 }
 
+/** Handlers for a subscription that record what it is handed: data.n of each event, gaps, states. */
+export function recorder() {
+  const got = { events: [], gaps: [], states: [] };
+  got.handlers = {
+    onEvent: (e) => got.events.push(e.data.n),
+    onGap: (g) => got.gaps.push(g),
+    onState: (s) => got.states.push(s),
+  };
+  return got;
+}
+
 export function envelope(n, channel = 'demo/x') {
   return { channel, cursor: 'c' + n, ts: 1000 + n, data: { n } };
 }
