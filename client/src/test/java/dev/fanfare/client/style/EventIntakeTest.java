@@ -41,6 +41,19 @@ class EventIntakeTest {
     }
 
     @Test
+    void countsEventsMarkedConflatedAndHowManyTheyReplaced() throws Exception {
+        intake.event(json.readTree("{\"channel\":\"ticker/A\",\"cursor\":\"c1\",\"ts\":1,\"conflated\":4,\"data\":1}"), 0);
+        intake.event(envelope("ticker/A", "c2", 2), 0);
+        intake.event(json.readTree("{\"channel\":\"ticker/A\",\"cursor\":\"c3\",\"ts\":3,\"conflated\":2,\"data\":1}"), 0);
+        ClientCounters.Snapshot seen = counters.snapshot();
+        assertEquals(3, seen.events());
+        assertEquals(2, seen.conflated(), "two events came marked");
+        assertEquals(6, seen.replaced(), "they replaced 4 and 2");
+        assertEquals(6, counters.replaced());
+        assertEquals(12, seen.plus(seen).replaced(), "a group's sum");
+    }
+
+    @Test
     void countsTheSameCursorTwiceAsADuplicateButStillPassesItOn() throws Exception {
         intake.event(envelope("demo/a", "c1", 10), 0);
         intake.event(envelope("demo/a", "c2", 11), 0);
