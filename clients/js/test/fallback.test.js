@@ -1,28 +1,12 @@
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from '../fanfare.js';
-import { FakeEventSource, FakeWebSocket, envelope, fakeFetch, recorder, until } from '../test-support/fakes.js';
+import {
+  FakeEventSource, FakeWebSocket, clientsClosedAfterEachTest, envelope, fakeFetch, recorder, until,
+} from '../test-support/fakes.js';
 
 const FAST = { backoffInitialMs: 1, backoffMaxMs: 5, stallTimeoutMs: 60, requestTimeoutMs: 500 };
 
-let clients = [];
-
-beforeEach(() => {
-  FakeWebSocket.instances = [];
-  FakeEventSource.instances = [];
-});
-
-// A failed assertion must not leave a client retrying in the background.
-afterEach(() => {
-  clients.forEach((c) => c.close());
-  clients = [];
-});
-
-function connectClient(url, options) {
-  const client = connect(url, options);
-  clients.push(client);
-  return client;
-}
+const connectClient = clientsClosedAfterEachTest();
 
 const pollAnswering = (answer) => async () => [200, answer];
 

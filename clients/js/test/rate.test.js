@@ -1,29 +1,20 @@
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from '../fanfare.js';
-import { FakeEventSource, FakeWebSocket, envelope, fakeFetch, recorder, until } from '../test-support/fakes.js';
+import {
+  FakeEventSource, FakeWebSocket, clientsClosedAfterEachTest, envelope, fakeFetch, recorder, until,
+} from '../test-support/fakes.js';
 
 const FAST = { backoffInitialMs: 1, backoffMaxMs: 5, stallTimeoutMs: 60, requestTimeoutMs: 500, pollIntervalMs: 10 };
 
-let clients = [];
-
-beforeEach(() => {
-  FakeWebSocket.instances = [];
-  FakeEventSource.instances = [];
-});
-
-afterEach(() => {
-  clients.forEach((c) => c.close());
-  clients = [];
-});
+const connectClient = clientsClosedAfterEachTest();
 
 /** A client of `styles` on the fakes, every poll answered empty at cursor `live` unless `routes` says otherwise. */
 function clientOf(styles, routes = {}) {
   const fetch = fakeFetch({ '/poll': async () => [200, { events: [], cursor: 'live', gap: false }],
     '/longpoll': async () => [200, { events: [], cursor: 'live', gap: false }], ...routes });
-  const client = connect('http://gateway.test', { env: { WebSocket: FakeWebSocket, EventSource: FakeEventSource, fetch },
-    ...FAST, styles });
-  clients.push(client);
+  const client = connectClient('http://gateway.test', {
+    env: { WebSocket: FakeWebSocket, EventSource: FakeEventSource, fetch }, ...FAST, styles,
+  });
   return { client, fetch };
 }
 
