@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The one place where every style hands over what it received: keeps the client's cursor, counts
- * events (and those that replaced others, marked {@code "conflated"}), spots duplicates (same cursor twice) and out-of-order events (Kafka timestamp going back
- * within a channel), then tells the listener. Confined to the client's event loop.
+ * events (and those that replaced others, marked {@code "conflated"}), spots duplicates (same cursor
+ * twice) and out-of-order events (Kafka timestamp going back within a channel), then tells the
+ * listener. Confined to the client's event loop.
  */
 final class EventIntake {
 

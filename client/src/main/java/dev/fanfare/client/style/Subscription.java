@@ -63,7 +63,8 @@ public record Subscription(GatewayAddress gateway, List<String> channels, String
     }
 
     public Subscription withPollInterval(Duration interval) {
-        return new Subscription(gateway, channels, cursor, interval, longPollTimeout, localAddress, stallTimeout, maxRate);
+        return new Subscription(gateway, channels, cursor, interval, longPollTimeout, localAddress, stallTimeout,
+                maxRate);
     }
 
     public Subscription withLongPollTimeout(Duration timeout) {
@@ -71,16 +72,19 @@ public record Subscription(GatewayAddress gateway, List<String> channels, String
     }
 
     public Subscription withStallTimeout(Duration timeout) {
-        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, localAddress, timeout, maxRate);
+        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, localAddress, timeout,
+                maxRate);
     }
 
     public Subscription withLocalAddress(InetAddress address) {
-        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, address, stallTimeout, maxRate);
+        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, address, stallTimeout,
+                maxRate);
     }
 
     /** At most {@code rate} events per second per channel (0: no limit). */
     public Subscription withMaxRate(int rate) {
-        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, localAddress, stallTimeout, rate);
+        return new Subscription(gateway, channels, cursor, pollInterval, longPollTimeout, localAddress, stallTimeout,
+                rate);
     }
 
     /** The {@code max_rate} query parameter's value, or null for none. */

@@ -2,6 +2,7 @@ package dev.fanfare.client.style;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,6 +31,11 @@ class EventIntakeTest {
         return json.readTree("{\"channel\":\"" + channel + "\",\"cursor\":\"" + cursor + "\",\"ts\":" + ts + ",\"data\":1}");
     }
 
+    private static JsonNode conflated(JsonNode envelope, long replaced) {
+        ((ObjectNode) envelope).put("conflated", replaced);
+        return envelope;
+    }
+
     @Test
     void movesTheCursorWithEachEventAndCountsThem() throws Exception {
         assertEquals("start", intake.cursor());
@@ -42,9 +48,9 @@ class EventIntakeTest {
 
     @Test
     void countsEventsMarkedConflatedAndHowManyTheyReplaced() throws Exception {
-        intake.event(json.readTree("{\"channel\":\"ticker/A\",\"cursor\":\"c1\",\"ts\":1,\"conflated\":4,\"data\":1}"), 0);
+        intake.event(conflated(envelope("ticker/A", "c1", 1), 4), 0);
         intake.event(envelope("ticker/A", "c2", 2), 0);
-        intake.event(json.readTree("{\"channel\":\"ticker/A\",\"cursor\":\"c3\",\"ts\":3,\"conflated\":2,\"data\":1}"), 0);
+        intake.event(conflated(envelope("ticker/A", "c3", 3), 2), 0);
         ClientCounters.Snapshot seen = counters.snapshot();
         assertEquals(3, seen.events());
         assertEquals(2, seen.conflated(), "two events came marked");

@@ -11,14 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SubscriptionTest {
 
-    private final Subscription base = Subscription.of(GatewayAddress.parse("http://localhost:8080"), List.of("ticker/*"));
+    private final Subscription base = Subscription.of(GatewayAddress.parse("http://localhost:8080"),
+            List.of("ticker/*"));
 
     @Test
     void aMaxRateIsKeptByEveryOtherChangeAndNamedAsTheGatewayTakesIt() {
         assertEquals(0, base.maxRate(), "no limit unless asked");
         assertNull(base.maxRateParam(), "and then no max_rate at all");
         Subscription limited = base.withMaxRate(5).withCursor("c1").withPollInterval(Duration.ofMillis(200))
-                .withStallTimeout(Duration.ofSeconds(3)).withLocalAddress(null).withLongPollTimeout(Duration.ofSeconds(5));
+                .withStallTimeout(Duration.ofSeconds(3)).withLocalAddress(null)
+                .withLongPollTimeout(Duration.ofSeconds(5));
         assertEquals(5, limited.maxRate());
         assertEquals("5", limited.maxRateParam());
     }

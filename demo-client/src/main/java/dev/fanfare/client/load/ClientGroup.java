@@ -92,7 +92,8 @@ final class ClientGroup {
                 .reduce(ClientCounters.Snapshot.ZERO, ClientCounters.Snapshot::plus);
         Histogram latency = latencyMicros.getIntervalHistogram();
         return StyleResult.of(style.cliName(), clients.size(), acked * clients.size(), delivered, missing, conflated,
-                replaced, endedOnLatest, sum.duplicates(), sum.outOfOrder(), sum.gaps(), sum.events(), sum.httpRequests(), sum.bytesReceived(), sum.bytesSent(),
-                connectionsHeld, sum.connectionsOpened(), LatencySummary.ofMicros(latency), CdfPoint.ofMicros(latency));
+                replaced, endedOnLatest, sum.duplicates(), sum.outOfOrder(), sum.gaps(), sum.events(),
+                sum.httpRequests(), sum.bytesReceived(), sum.bytesSent(), connectionsHeld, sum.connectionsOpened(),
+                LatencySummary.ofMicros(latency), CdfPoint.ofMicros(latency));
     }
 }

@@ -60,11 +60,6 @@ final class DeliveryRecorder implements StreamListener {
         }
     }
 
-    /** Distinct run events received so far (any thread). */
-    int distinct() {
-        return distinct;
-    }
-
     /** Run events accounted for so far (any thread): received, and replaced by one received if they count. */
     long accounted() {
         return distinct + (countReplaced ? replaced : 0);
