@@ -3,6 +3,7 @@
 //   import { connect } from '/fanfare.js';
 //   const client = connect('http://host:8080', { token, styles: ['ws', 'sse', 'longpoll', 'poll'] });
 //   const sub = client.subscribe(['ticker/*', 'claps/post-1'], { onEvent(envelope) {}, onGap(gap) {}, onState(state) {} });
+//   sub.setMaxRate(2); sub.stats;  // at most 2 events per second per channel from now on; events, conflated, replaced
 //   client.style;  // 'ws' | 'sse' | 'longpoll' | 'poll': the style in use now
 //   await client.clap('post-1', 3); await client.like('post-1', true); await client.publish('demo/x', data);
 //   sub.close(); client.close();
@@ -30,6 +31,8 @@ const DEFAULTS = Object.freeze({
   backoffMaxMs: 15000,
 });
 
+/** The gateway's bound on `max_rate` (events per second per channel). */
+const MAX_RATE_LIMIT = 1000;
 /** How many cursors a subscription remembers to drop an event delivered twice. */
 const RECENT_CURSORS = 256;
 /** Close codes with which the gateway says a subscription is wrong, not that it should come back. */
@@ -98,6 +101,8 @@ export class Intake {
     this.recentSet = new Set();
     this.delivered = 0;
     this.duplicates = 0;
+    this.conflated = 0; // events delivered that replaced others (marked "conflated": n)
+    this.replaced = 0; // how many they replaced, in all
   }
 
   /** True when `envelope` is news (deliver it); false for one already delivered. */
@@ -114,6 +119,10 @@ export class Intake {
       this.cursor = cursor;
     }
     this.delivered++;
+    if (Number.isInteger(envelope.conflated) && envelope.conflated > 0) {
+      this.conflated++;
+      this.replaced += envelope.conflated;
+    }
     return true;
   }
 
@@ -170,13 +179,15 @@ class FanfareClient {
 
   /**
    * Follows `channels` (`stream/key` or `stream/*`). `options.cursor` starts right after that cursor; without one
-   * the subscription starts at the live end, with each channel's latest event as a snapshot.
+   * the subscription starts at the live end, with each channel's latest event as a snapshot. `options.maxRate`
+   * asks the gateway for at most that many events per second per channel (the latest winning, marked
+   * `conflated`); absent or 0: no limit.
    */
   subscribe(channels, handlers = {}, options = {}) {
     if (this.closed) throw new Error('client closed');
     const list = Array.isArray(channels) ? channels.slice() : [channels];
     if (list.length === 0) throw new TypeError('channels: [] (expected: at least one channel)');
-    const sub = new Subscription(this, list, handlers, options.cursor);
+    const sub = new Subscription(this, list, handlers, options.cursor, checkMaxRate(options.maxRate));
     this.subscriptions.add(sub);
     sub.start(this.style);
     return sub;
@@ -309,6 +320,15 @@ function gatewayError(msg) {
   return error;
 }
 
+/** `maxRate` as the gateway takes it: an integer 1..1000, or 0 (also for absent) for no limit. */
+function checkMaxRate(rate) {
+  if (rate === undefined || rate === null) return 0;
+  if (!Number.isInteger(rate) || rate < 0 || rate > MAX_RATE_LIMIT) {
+    throw new TypeError('maxRate: ' + rate + ' (expected: an integer 1..' + MAX_RATE_LIMIT + ', or 0 for no limit)');
+  }
+  return rate;
+}
+
 function stripEnvelope(ack) {
   const answer = Object.assign({}, ack);
   delete answer.type;
@@ -321,9 +341,10 @@ function stripEnvelope(ack) {
  * polling loop) of the client's current style that serves it. Sessions come and go; the intake stays.
  */
 class Subscription {
-  constructor(client, channels, handlers, cursor) {
+  constructor(client, channels, handlers, cursor, maxRate) {
     this.client = client;
     this.channels = channels;
+    this.maxRate = maxRate;
     this.handlers = handlers;
     this.intake = new Intake(cursor);
     this.backoff = new Backoff(client.options.backoffInitialMs, client.options.backoffMaxMs);
@@ -339,6 +360,31 @@ class Subscription {
   /** The cursor this subscription would resume from now. */
   get cursor() {
     return this.intake.cursor;
+  }
+
+  /**
+   * Events delivered (duplicates dropped), how many of them came marked `conflated`, and how many events those
+   * replaced in all.
+   */
+  get stats() {
+    const i = this.intake;
+    return { events: i.delivered, conflated: i.conflated, replaced: i.replaced, duplicates: i.duplicates };
+  }
+
+  /**
+   * At most `rate` events per second per channel from now on (0: no limit). The subscription carries on from its
+   * cursor, so no event is lost or repeated: polls ask with the new rate next time, a socket subscribes again, a
+   * stream is opened again.
+   */
+  setMaxRate(rate) {
+    const next = checkMaxRate(rate);
+    if (this.closed || next === this.maxRate) return;
+    this.maxRate = next;
+    // Without a session (a retry is due) the next one asks with the new rate.
+    if (this.session && !this.session.maxRateChanged()) {
+      this.drop();
+      this.open();
+    }
   }
 
   start(style) {
@@ -454,7 +500,7 @@ class Subscription {
   probe(epoch, error) {
     if (this.session) this.session.close();
     this.session = null;
-    const params = channelParams(this.channels, this.intake.cursor);
+    const params = channelParams(this.channels, this.intake.cursor, this.maxRate);
     params.set('limit', '1');
     this.client.http('GET', withQuery('/poll', params)).then(() => {
       if (epoch === this.epoch && !this.closed) {
@@ -518,10 +564,11 @@ function withQuery(path, params) {
   return path + (q ? '?' + q : '');
 }
 
-function channelParams(channels, cursor) {
+function channelParams(channels, cursor, maxRate) {
   const q = new URLSearchParams();
   channels.forEach((c) => q.append('channel', c));
   if (cursor) q.set('cursor', cursor);
+  if (maxRate) q.set('max_rate', String(maxRate));
   return q;
 }
 
@@ -560,6 +607,11 @@ class PollSession {
     }
   }
 
+  /** Each request names the rate: the next one asks with the new one, from the cursor. */
+  maxRateChanged() {
+    return true;
+  }
+
   schedule(now) {
     const wait = now || this.long ? 0
       : Math.max(0, this.client.options.pollIntervalMs - (Date.now() - this.startedAt));
@@ -569,7 +621,7 @@ class PollSession {
   async poll() {
     if (this.closed) return;
     const o = this.client.options;
-    const params = channelParams(this.sub.channels, this.sink.cursor());
+    const params = channelParams(this.sub.channels, this.sink.cursor(), this.sub.maxRate);
     if (this.long) params.set('timeout', String(o.longPollTimeoutS));
     this.startedAt = Date.now();
     let answer;
@@ -624,7 +676,7 @@ class SseSession {
   }
 
   open() {
-    const params = channelParams(this.sub.channels, this.sink.cursor());
+    const params = channelParams(this.sub.channels, this.sink.cursor(), this.sub.maxRate);
     params.set('heartbeat', 'event');
     this.client.stats.requests++;
     const source = new this.client.env.EventSource(this.client.streamUrl('/sse', params));
@@ -667,6 +719,7 @@ class SseSession {
   /** Nothing for a stall timeout at the start, or for two heartbeats later: the stream does not flow. */
   arm(ms) {
     clearTimeout(this.watchdog);
+    if (this.closed) return; // a stream closed for a new one may still be heard from: it watches nothing
     const wait = ms || 2 * this.intervalMs + this.client.options.stallTimeoutMs;
     this.watchdog = setTimeout(() => {
       if (this.closed) return;
@@ -686,6 +739,11 @@ class SseSession {
 
   count(data) {
     this.client.stats.bytes += byteLength(data || '');
+  }
+
+  /** A stream's rate is in its URL: the subscription opens a new one from the cursor. */
+  maxRateChanged() {
+    return false;
   }
 
   close() {
@@ -749,12 +807,36 @@ class WsSession {
   }
 
   subscribe() {
+    const message = this.subscribeMessage();
+    this.subscribeId = 's' + this.client.nextActionId++;
+    this.startedAtLiveEnd = !message.cursor;
+    this.send(Object.assign(message, { id: this.subscribeId }));
+  }
+
+  subscribeMessage() {
     const message = { type: 'subscribe', channels: this.sub.channels };
     const cursor = this.sink.cursor();
     if (cursor) message.cursor = cursor;
-    this.subscribeId = 's' + this.client.nextActionId++;
-    this.startedAtLiveEnd = !cursor;
-    this.send(Object.assign(message, { id: this.subscribeId }));
+    if (this.sub.maxRate) message.max_rate = this.sub.maxRate;
+    return message;
+  }
+
+  /**
+   * A new rate on the same socket: unsubscribe, and once the gateway acknowledged that (every event it sent before
+   * has arrived, so the cursor is the last one), subscribe again from the cursor with the new rate. The gateway
+   * keeps a channel's first subscription, hence the unsubscribe. False while the socket is not subscribed yet.
+   */
+  maxRateChanged() {
+    if (!this.isOpenSocket()) return false;
+    const failed = (e) => {
+      if (this.closed) return;
+      this.close();
+      this.sink.failed(e, true);
+    };
+    this.request({ type: 'unsubscribe', channels: this.sub.channels })
+      .then(() => this.request(this.subscribeMessage()))
+      .catch(failed);
+    return true;
   }
 
   /** Handled as it arrives (not a promise later), so no event after it can be taken for older than it. */

@@ -1,5 +1,7 @@
 // Test doubles of the browser APIs fanfare.js speaks through (WebSocket, EventSource, fetch), driven by the test.
 // They stand in for the browser in node only; the browser tests (FanfareJsIT) use a real Chromium and gateway.
+import { afterEach, beforeEach } from 'node:test';
+import { connect } from '../fanfare.js';
 
 /** A WebSocket the test opens, feeds and closes. */
 export class FakeWebSocket {
@@ -97,6 +99,38 @@ export async function until(condition, ms = 2000, what = 'condition') {
   }
 }
 
+/** Handlers for a subscription that record what it is handed: data.n of each event, gaps, states. */
+export function recorder() {
+  const got = { events: [], gaps: [], states: [] };
+  got.handlers = {
+    onEvent: (e) => got.events.push(e.data.n),
+    onGap: (g) => got.gaps.push(g),
+    onState: (s) => got.states.push(s),
+  };
+  return got;
+}
+
 export function envelope(n, channel = 'demo/x') {
   return { channel, cursor: 'c' + n, ts: 1000 + n, data: { n } };
+}
+
+/**
+ * For a test file: the fakes start afresh before each test, and every client connected through the returned
+ * function is closed after it (a failed assertion must not leave a client retrying in the background).
+ */
+export function clientsClosedAfterEachTest() {
+  let clients = [];
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+    FakeEventSource.instances = [];
+  });
+  afterEach(() => {
+    clients.forEach((c) => c.close());
+    clients = [];
+  });
+  return (url, options) => {
+    const client = connect(url, options);
+    clients.push(client);
+    return client;
+  };
 }

@@ -1,39 +1,12 @@
-import { test, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from '../fanfare.js';
-import { FakeEventSource, FakeWebSocket, envelope, fakeFetch, until } from '../test-support/fakes.js';
+import {
+  FakeEventSource, FakeWebSocket, clientsClosedAfterEachTest, envelope, fakeFetch, recorder, until,
+} from '../test-support/fakes.js';
 
 const FAST = { backoffInitialMs: 1, backoffMaxMs: 5, stallTimeoutMs: 60, requestTimeoutMs: 500 };
 
-let clients = [];
-
-beforeEach(() => {
-  FakeWebSocket.instances = [];
-  FakeEventSource.instances = [];
-});
-
-// A failed assertion must not leave a client retrying in the background.
-afterEach(() => {
-  clients.forEach((c) => c.close());
-  clients = [];
-});
-
-function connectClient(url, options) {
-  const client = connect(url, options);
-  clients.push(client);
-  return client;
-}
-
-/** A subscription that records what it is handed. */
-function recorder() {
-  const got = { events: [], gaps: [], states: [] };
-  got.handlers = {
-    onEvent: (e) => got.events.push(e.data.n),
-    onGap: (g) => got.gaps.push(g),
-    onState: (s) => got.states.push(s),
-  };
-  return got;
-}
+const connectClient = clientsClosedAfterEachTest();
 
 const pollAnswering = (answer) => async () => [200, answer];
 

@@ -68,3 +68,15 @@ test('only the styles whose API this environment has are used, in the order aske
   assert.deepEqual(availableStyles(['poll', 'ws', 'poll'], { WebSocket, fetch }), ['poll', 'ws']);
   assert.throws(() => availableStyles(['carrier-pigeon'], { fetch }), /styles: carrier-pigeon/);
 });
+
+test('an event marked conflated counts once, with how many it replaced; a duplicate of it not at all', () => {
+  const intake = new Intake(null);
+  intake.event({ cursor: 'c1', conflated: 4 });
+  intake.event({ cursor: 'c2' });
+  intake.event({ cursor: 'c3', conflated: 0 });
+  intake.event({ cursor: 'c1', conflated: 4 });
+  intake.event({ cursor: 'c4', conflated: 'many' });
+  assert.equal(intake.conflated, 1);
+  assert.equal(intake.replaced, 4);
+  assert.equal(intake.delivered, 4);
+});

@@ -1,5 +1,6 @@
 // Fanfare demo page: five panels, each its own fanfare.js client subscribed to the same channels. Four are held to
 // one push style each; the fifth ("auto") lets fanfare.js pick the best style that works here and shows every switch.
+// The SSE and WebSocket panels follow the ticker on a subscription of its own, with a rate slider (max_rate).
 // Plain JavaScript, no framework, no network access beyond the gateway that served this page.
 //
 // Page options (query string): ?posts=post-1,post-2 picks the posts shown (default post-1..post-5).
@@ -11,7 +12,10 @@ import { connect } from '/fanfare.js';
   const POSTS = (params.get('posts') || 'post-1,post-2,post-3,post-4,post-5')
     .split(',').map((p) => p.trim()).filter((p) => KEY.test(p));
   // The totals of a post come on two channels: claps/<post> and likes/<post>; ticker/* covers every symbol.
-  const CHANNELS = ['ticker/*'].concat(POSTS.flatMap((p) => ['claps/' + p, 'likes/' + p]));
+  const TICKER = ['ticker/*'];
+  const TOTALS = POSTS.flatMap((p) => ['claps/' + p, 'likes/' + p]);
+  const CHANNELS = TICKER.concat(TOTALS);
+  const TICKER_RATES = [0, 1, 2, 5, 10]; // the rate slider's stops, events per second per symbol; 0: no limit
 
   const LATENCY_WINDOW_MS = 60000;
   const MAX_SAMPLES = 50000; // per panel; bounds memory if events arrive very fast
@@ -117,6 +121,8 @@ import { connect } from '/fanfare.js';
       this.stats = {
         state: 'connecting', events: 0, requests: 0, bytes: 0, p50: null, p99: null, reconnects: 0, gaps: 0,
         gapChannels: [], outOfOrder: 0, actionsOk: 0, actionsFailed: 0, cursor: null, lastEventAt: null,
+        maxRate: 0, // the ticker's rate limit (the slider), 0: none
+        conflatedEvents: 0, conflated: 0, // ticker updates that came marked conflated, and how many they replaced
         posts: {}, tickers: {}, perChannel: {}, // perChannel: events received per channel, snapshots included
       };
       this.everLive = false;
@@ -239,6 +245,10 @@ import { connect } from '/fanfare.js';
       const slash = channel.indexOf('/');
       const stream = channel.slice(0, slash);
       const key = channel.slice(slash + 1);
+      if (stream === 'ticker' && env.conflated > 0) {
+        this.stats.conflatedEvents++;
+        this.stats.conflated += env.conflated;
+      }
       const data = env.data;
       if (data === null || typeof data !== 'object') return;
       if (stream === 'ticker') this.showQuote(key, data);
@@ -317,6 +327,7 @@ import { connect } from '/fanfare.js';
       set('reconnects', String(s.reconnects));
       set('gaps', String(s.gaps));
       set('outOfOrder', String(s.outOfOrder));
+      set('conflated', formatCount(s.conflated));
     }
 
     /** Every second: one chart point, the median latency of what arrived in that second. */
@@ -338,11 +349,14 @@ import { connect } from '/fanfare.js';
 
   /**
    * Connects a panel: a fanfare.js client limited to `styles` (one style, or all four for the auto panel) and one
-   * subscription to the page's channels. Claps and likes go through the client (over its WebSocket when open).
+   * subscription to the page's channels, or, with `tickerApart`, one to the ticker (its rate can change) and one to
+   * the totals. Claps and likes go through the client (over its WebSocket when open).
    */
   class Transport {
-    constructor(panel, styles) {
+    constructor(panel, styles, tickerApart) {
       this.panel = panel;
+      this.tickerApart = tickerApart;
+      this.subs = [];
       this.client = connect('', { styles, user: USER, longPollTimeoutS: LONGPOLL_TIMEOUT_S });
       const stats = panel.stats;
       ['requests', 'bytes', 'reconnects', 'switches'].forEach((name) => Object.defineProperty(stats, name, {
@@ -353,21 +367,42 @@ import { connect } from '/fanfare.js';
     }
 
     start() {
-      this.sub = this.client.subscribe(CHANNELS, {
+      if (!this.tickerApart) {
+        this.subscribe(CHANNELS);
+        return;
+      }
+      this.tickerSub = this.subscribe(TICKER);
+      if (TOTALS.length) this.subscribe(TOTALS);
+    }
+
+    subscribe(channels) {
+      const entry = { state: 'connecting' };
+      this.subs.push(entry);
+      entry.sub = this.client.subscribe(channels, {
         onEvent: (env) => {
           this.panel.stats.cursor = env.cursor;
           this.panel.onEvent(env);
         },
         onGap: (gap) => this.panel.onGap(gap.channels, gap.reason === 'bad_cursor'
           ? 'the gateway refused the cursor; started again from the latest state' : null),
-        onState: (change) => this.onState(change),
+        onState: (change) => {
+          entry.state = change.state;
+          this.onState(change);
+        },
       });
+      return entry.sub;
     }
 
+    /** The panel is live when each of its subscriptions is. */
     onState(change) {
       if (change.from) this.panel.switched(change);
-      if (change.state === 'live') this.panel.connected();
+      if (this.subs.every((s) => s.state === 'live')) this.panel.connected();
       else if (change.state === 'reconnecting' || change.state === 'failed') this.panel.down(change.reason);
+    }
+
+    setTickerRate(rate) {
+      this.panel.stats.maxRate = rate;
+      this.tickerSub.setMaxRate(rate);
     }
 
     clap(post) { return this.client.clap(post, 1); }
@@ -375,20 +410,41 @@ import { connect } from '/fanfare.js';
     like(post, on) { return this.client.like(post, on); }
   }
 
-  function shortPollControls(panel, client) {
+  /**
+   * A labelled slider in a panel's controls: `show(value)` names a position (and may say more elsewhere),
+   * `change(value)` acts on it.
+   */
+  function slider(panel, name, label, range, show, change) {
     const box = panel.field('controls');
-    box.innerHTML = '<label>interval <input type="range" min="100" max="5000" step="100" data-field="interval">' +
-      ' <output data-field="interval-out"></output></label>';
+    box.innerHTML = '<label>' + label + ' <input type="range" data-field="' + name + '"> <output data-field="' +
+      name + '-out"></output></label>';
     const input = box.querySelector('input');
     const out = box.querySelector('output');
-    const show = () => {
-      const ms = Number(input.value);
-      out.textContent = (ms / 1000).toFixed(1) + ' s';
-      panel.field('how').textContent = 'GET /poll every ' + (ms / 1000).toFixed(1) + ' s, answered at once';
-    };
-    input.value = String(client.options.pollIntervalMs);
-    show();
-    input.addEventListener('input', () => { show(); client.setPollInterval(Number(input.value)); });
+    input.min = range.min; // the bounds first: a value outside them would be clamped
+    input.max = range.max;
+    input.step = range.step;
+    input.value = range.value;
+    out.textContent = show(Number(input.value));
+    input.addEventListener('input', () => {
+      out.textContent = show(Number(input.value));
+      change(Number(input.value));
+    });
+  }
+
+  function shortPollControls(panel, client) {
+    slider(panel, 'interval', 'interval', { min: 100, max: 5000, step: 100, value: client.options.pollIntervalMs },
+      (ms) => {
+        panel.field('how').textContent = 'GET /poll every ' + (ms / 1000).toFixed(1) + ' s, answered at once';
+        return (ms / 1000).toFixed(1) + ' s';
+      },
+      (ms) => client.setPollInterval(ms));
+  }
+
+  /** The SSE and WebSocket panels: at most this many ticker updates per second per symbol, the latest winning. */
+  function tickerRateControls(panel, transport) {
+    slider(panel, 'rate', 'ticker rate', { min: 0, max: TICKER_RATES.length - 1, step: 1, value: 0 },
+      (stop) => (TICKER_RATES[stop] ? TICKER_RATES[stop] + '/s' : 'off'),
+      (stop) => transport.setTickerRate(TICKER_RATES[stop]));
   }
 
   /** The auto panel names the style in use and lists each switch with its reason. */
@@ -496,18 +552,21 @@ import { connect } from '/fanfare.js';
   const poll = new Panel('poll', 'Short polling', '', '#d97706');
   const longpoll = new Panel('longpoll', 'Long polling',
     'GET /longpoll, parked until an event arrives (up to ' + LONGPOLL_TIMEOUT_S + ' s)', '#7c3aed');
-  const sse = new Panel('sse', 'Server-Sent Events', 'EventSource on GET /sse, one stream, resumes from its cursor',
-    '#0891b2');
-  const ws = new Panel('ws', 'WebSocket', 'one socket on /ws; claps and likes go over it too', '#16a34a');
+  const sse = new Panel('sse', 'Server-Sent Events',
+    'EventSource on GET /sse: the ticker and the totals on a stream each, resuming from its cursor', '#0891b2');
+  const ws = new Panel('ws', 'WebSocket', 'sockets on /ws for the ticker and the totals; claps and likes go over ' +
+    'them too', '#16a34a');
   const auto = new Panel('auto', 'Auto (fanfare.js)', '', '#475467');
   const panels = [poll, longpoll, sse, ws, auto];
 
   poll.transport = new Transport(poll, ['poll']);
   longpoll.transport = new Transport(longpoll, ['longpoll']);
-  sse.transport = new Transport(sse, ['sse']);
-  ws.transport = new Transport(ws, ['ws']);
+  sse.transport = new Transport(sse, ['sse'], true);
+  ws.transport = new Transport(ws, ['ws'], true);
   auto.transport = new Transport(auto, ['ws', 'sse', 'longpoll', 'poll']);
   shortPollControls(poll, poll.transport.client);
+  tickerRateControls(sse, sse.transport);
+  tickerRateControls(ws, ws.transport);
   autoControls(auto, auto.transport.client);
 
   panels.forEach((p) => container.appendChild(p.root));

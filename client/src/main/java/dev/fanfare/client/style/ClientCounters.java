@@ -1,7 +1,8 @@
 package dev.fanfare.client.style;
 
 /**
- * What one client saw: events, requests, bytes on the wire, connections and delivery faults.
+ * What one client saw: events (and how many the gateway conflated), requests, bytes on the wire, connections and
+ * delivery faults.
  *
  * <p>Single writer: every update comes from the client's own event loop (its channels, timers and
  * listener all run there), so a plain volatile read-increment-write is exact; the fields are volatile
@@ -11,6 +12,8 @@ public final class ClientCounters {
 
     private volatile long events;
     private volatile long snapshots;
+    private volatile long conflated;
+    private volatile long replaced;
     private volatile long gaps;
     private volatile long duplicates;
     private volatile long outOfOrder;
@@ -21,10 +24,17 @@ public final class ClientCounters {
     private volatile long connectionsOpened;
     private volatile long connectionsOpen;
 
-    void eventReceived(boolean snapshot) {
+    /**
+     * @param replacedByIt the event's {@code "conflated"} count: how many earlier events of its channel it replaced
+     */
+    void eventReceived(boolean snapshot, long replacedByIt) {
         events = events + 1;
         if (snapshot) {
             snapshots = snapshots + 1;
+        }
+        if (replacedByIt > 0) {
+            conflated = conflated + 1;
+            replaced = replaced + replacedByIt;
         }
     }
 
@@ -73,21 +83,32 @@ public final class ClientCounters {
         return connectionsOpen;
     }
 
-    /** A consistent-enough copy for reports (each field read once). */
-    public Snapshot snapshot() {
-        return new Snapshot(events, snapshots, gaps, duplicates, outOfOrder, malformed, httpRequests,
-                bytesReceived, bytesSent, connectionsOpened, connectionsOpen);
+    /** Events the gateway replaced by a later one of their channel, which came marked with their number. */
+    public long replaced() {
+        return replaced;
     }
 
-    /** Counter values at one moment; {@link #plus} sums clients of a group. */
-    public record Snapshot(long events, long snapshots, long gaps, long duplicates, long outOfOrder, long malformed,
-                           long httpRequests, long bytesReceived, long bytesSent, long connectionsOpened,
-                           long connectionsOpen) {
+    /** A consistent-enough copy for reports (each field read once). */
+    public Snapshot snapshot() {
+        return new Snapshot(events, snapshots, conflated, replaced, gaps, duplicates, outOfOrder, malformed,
+                httpRequests, bytesReceived, bytesSent, connectionsOpened, connectionsOpen);
+    }
 
-        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /**
+     * Counter values at one moment; {@link #plus} sums clients of a group.
+     *
+     * @param conflated events that came marked {@code "conflated"}: each replaced earlier ones of its channel
+     * @param replaced  how many events those replaced, in all
+     */
+    public record Snapshot(long events, long snapshots, long conflated, long replaced, long gaps, long duplicates,
+                           long outOfOrder, long malformed, long httpRequests, long bytesReceived, long bytesSent,
+                           long connectionsOpened, long connectionsOpen) {
+
+        public static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public Snapshot plus(Snapshot o) {
-            return new Snapshot(events + o.events, snapshots + o.snapshots, gaps + o.gaps,
+            return new Snapshot(events + o.events, snapshots + o.snapshots, conflated + o.conflated,
+                    replaced + o.replaced, gaps + o.gaps,
                     duplicates + o.duplicates, outOfOrder + o.outOfOrder, malformed + o.malformed,
                     httpRequests + o.httpRequests, bytesReceived + o.bytesReceived, bytesSent + o.bytesSent,
                     connectionsOpened + o.connectionsOpened, connectionsOpen + o.connectionsOpen);

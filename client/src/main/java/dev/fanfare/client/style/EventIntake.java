@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The one place where every style hands over what it received: keeps the client's cursor, counts
- * events, spots duplicates (same cursor twice) and out-of-order events (Kafka timestamp going back
- * within a channel), then tells the listener. Confined to the client's event loop.
+ * events (and those that replaced others, marked {@code "conflated"}), spots duplicates (same cursor
+ * twice) and out-of-order events (Kafka timestamp going back within a channel), then tells the
+ * listener. Confined to the client's event loop.
  */
 final class EventIntake {
 
@@ -68,7 +69,7 @@ final class EventIntake {
                 counters.outOfOrderReceived();
             }
         }
-        counters.eventReceived(envelope.path("snapshot").asBoolean(false));
+        counters.eventReceived(envelope.path("snapshot").asBoolean(false), envelope.path("conflated").asLong(0));
         listener.onEvent(envelope, receivedNanos);
     }
 

@@ -21,7 +21,8 @@ final class ShortPollClient extends HttpPollClient {
 
     @Override
     protected String target(String cursor) {
-        return GatewayAddress.target("/poll", subscription.channels(), "cursor", cursor);
+        return GatewayAddress.target("/poll", subscription.channels(), "cursor", cursor,
+                "max_rate", subscription.maxRateParam());
     }
 
     @Override

@@ -62,7 +62,7 @@ final class SseClient extends ConnectionStyleClient {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
                 GatewayAddress.target("/sse", subscription.channels(), "cursor", subscription.cursor(),
                         // the first heartbeat at once: a stream held back by a proxy shows as silence
-                        "heartbeat", "event"));
+                        "heartbeat", "event", "max_rate", subscription.maxRateParam()));
         request.headers().set(HttpHeaderNames.HOST, subscription.gateway().hostHeader())
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)

@@ -76,6 +76,9 @@ final class WsClient extends ConnectionStyleClient {
         if (intake.cursor() != null) {
             message.put("cursor", intake.cursor());
         }
+        if (subscription.maxRate() > 0) {
+            message.put("max_rate", subscription.maxRate());
+        }
         message.put("id", SUBSCRIBE_ID);
         return new TextWebSocketFrame(message.toString());
     }

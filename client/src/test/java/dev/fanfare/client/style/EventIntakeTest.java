@@ -2,6 +2,7 @@ package dev.fanfare.client.style;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -30,6 +31,11 @@ class EventIntakeTest {
         return json.readTree("{\"channel\":\"" + channel + "\",\"cursor\":\"" + cursor + "\",\"ts\":" + ts + ",\"data\":1}");
     }
 
+    private static JsonNode conflated(JsonNode envelope, long replaced) {
+        ((ObjectNode) envelope).put("conflated", replaced);
+        return envelope;
+    }
+
     @Test
     void movesTheCursorWithEachEventAndCountsThem() throws Exception {
         assertEquals("start", intake.cursor());
@@ -38,6 +44,19 @@ class EventIntakeTest {
         assertEquals("c2", intake.cursor());
         assertEquals(2, counters.snapshot().events());
         assertEquals(List.of("c1", "c2"), heard);
+    }
+
+    @Test
+    void countsEventsMarkedConflatedAndHowManyTheyReplaced() throws Exception {
+        intake.event(conflated(envelope("ticker/A", "c1", 1), 4), 0);
+        intake.event(envelope("ticker/A", "c2", 2), 0);
+        intake.event(conflated(envelope("ticker/A", "c3", 3), 2), 0);
+        ClientCounters.Snapshot seen = counters.snapshot();
+        assertEquals(3, seen.events());
+        assertEquals(2, seen.conflated(), "two events came marked");
+        assertEquals(6, seen.replaced(), "they replaced 4 and 2");
+        assertEquals(6, counters.replaced());
+        assertEquals(12, seen.plus(seen).replaced(), "a group's sum");
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--subscribers: " + subscribers + " (expected: > 0)");
         }
         LoadPlan plan = LoadCommandSupport.plan(spec, "bench", gateway.address(spec),
-                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, load);
+                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, 0, load);
         RunResult result = LoadCommandSupport.run(spec, gateway, load, plan);
         if (result == null) {
             return ExitCodes.FAILURE;

@@ -32,12 +32,14 @@ import java.util.concurrent.Callable;
         description = {"Compare the four styles: N clients of each on one feed, delivery, latency and cost per event.",
                 "Publishes the feed itself (so the expected count is exact), then prints per style: delivered/expected,",
                 "latency p50/p90/p99/max, HTTP requests and bytes per event, connections held, and the gateway's CPU",
-                "time when it runs on this machine. Writes result.json and a self-contained report.html."},
+                "time when it runs on this machine. Writes result.json and a self-contained report.html.",
+                "With --max-rate, events the gateway replaced by a later one are counted as replaced, not missing."},
         footerHeading = "%nExamples:%n",
         footer = {"  fanfare compare --clients 50 --rate 20 --duration 60s --out target/compare-50x20",
                 "  fanfare compare --clients 5 --rtt 0ms,50ms,200ms --jitter 5ms --bandwidth 2mbit --duration 20s",
                 "  fanfare compare --clients 5 --proxy nginx-buffering --styles sse,long-poll,auto",
-                "  fanfare compare --clients 5 --rtt 100ms --churn 5s"})
+                "  fanfare compare --clients 5 --rtt 100ms --churn 5s",
+                "  fanfare compare --clients 5 --rate 50 --max-rate 5"})
 public final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -61,6 +63,11 @@ public final class CompareCommand implements Callable<Integer> {
             description = "How long to publish (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--max-rate", paramLabel = "N", defaultValue = "0",
+            description = {"Every client asks for at most N events per second (max_rate, 1..1000): the gateway sends the",
+                    "latest, marked with how many it replaced, and always the last (default: no limit)."})
+    int maxRate;
+
     @Option(names = "--styles", paramLabel = "STYLE", split = ",", converter = StyleConverter.class,
             defaultValue = "short-poll,long-poll,sse,ws",
             description = "Styles to compare, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -80,7 +87,8 @@ public final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--clients: " + clients + " (expected: > 0)");
         }
         List<LoadPlan.Group> groups = new LinkedHashSet<>(styles).stream().map(s -> new LoadPlan.Group(s, clients)).toList();
-        LoadPlan base = LoadCommandSupport.plan(spec, "compare", gateway.address(spec), groups, rate, duration, load);
+        LoadPlan base = LoadCommandSupport.plan(spec, "compare", gateway.address(spec), groups, rate, duration, maxRate,
+                load);
         List<NetworkPlan> conditions = network.plans(spec);
         Path dir = out != null ? out : ResultFiles.defaultDirectory("compare", LocalDateTime.now());
         PrintWriter stdout = spec.commandLine().getOut();

@@ -20,14 +20,20 @@ import java.util.List;
 final class ClientGroup {
 
     private final Style style;
+    private final boolean countReplaced;
     private final List<StyleClient> clients = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
     /** Microseconds; shared by the group's clients (Recorder writers are wait-free across threads). */
     private final Recorder latencyMicros = new Recorder(3);
     private long connectionsHeld;
 
-    ClientGroup(Style style) {
+    /**
+     * @param countReplaced whether events the gateway replaced by a later one count as accounted for (the clients
+     *                      asked for a maximum rate), not as missing
+     */
+    ClientGroup(Style style, boolean countReplaced) {
         this.style = style;
+        this.countReplaced = countReplaced;
     }
 
     Style style() {
@@ -36,7 +42,7 @@ final class ClientGroup {
 
     /** Adds a client (not started) following {@code subscription}, counting events of {@code channel}. */
     StyleClient add(ClientResources resources, Subscription subscription, String channel) {
-        DeliveryRecorder recorder = new DeliveryRecorder(channel, latencyMicros);
+        DeliveryRecorder recorder = new DeliveryRecorder(channel, latencyMicros, countReplaced);
         StyleClient client = StyleClients.create(style, resources, subscription, recorder);
         clients.add(client);
         recorders.add(recorder);
@@ -47,14 +53,14 @@ final class ClientGroup {
         return clients;
     }
 
-    /** Distinct run events received by the least served client so far. */
-    long minimumDistinct() {
-        return recorders.stream().mapToLong(DeliveryRecorder::distinct).min().orElse(0);
+    /** Run events accounted for (received, or replaced if that counts) by the least served client so far. */
+    long minimumAccounted() {
+        return recorders.stream().mapToLong(DeliveryRecorder::accounted).min().orElse(0);
     }
 
-    /** Distinct run events received, summed over clients, so far. */
-    long totalDistinct() {
-        return recorders.stream().mapToLong(DeliveryRecorder::distinct).sum();
+    /** Run events accounted for, summed over clients, so far. */
+    long totalAccounted() {
+        return recorders.stream().mapToLong(DeliveryRecorder::accounted).sum();
     }
 
     /** Remembers how many connections the group holds right now (call when publishing ends). */
@@ -62,19 +68,32 @@ final class ClientGroup {
         connectionsHeld = clients.stream().mapToLong(c -> c.counters().connectionsOpen()).sum();
     }
 
-    /** Totals of the group; call after every client terminated. */
-    StyleResult result(BitSet ackedSeqs, long acked) {
+    /**
+     * Totals of the group; call after every client terminated.
+     *
+     * @param latestSeq the sequence number of the channel's latest event (the last published), or -1
+     */
+    StyleResult result(BitSet ackedSeqs, long acked, long latestSeq) {
         long delivered = 0;
+        long missing = 0;
+        long conflated = 0;
+        long replaced = 0;
+        int endedOnLatest = 0;
         for (DeliveryRecorder recorder : recorders) {
-            BitSet got = (BitSet) recorder.seen().clone();
-            got.and(ackedSeqs);
-            delivered += got.cardinality();
+            delivered += recorder.delivered(ackedSeqs);
+            missing += recorder.missing(ackedSeqs, acked);
+            conflated += recorder.conflated();
+            replaced += recorder.replaced();
+            if (latestSeq >= 0 && recorder.lastSeq() == latestSeq) {
+                endedOnLatest++;
+            }
         }
         ClientCounters.Snapshot sum = clients.stream().map(c -> c.counters().snapshot())
                 .reduce(ClientCounters.Snapshot.ZERO, ClientCounters.Snapshot::plus);
         Histogram latency = latencyMicros.getIntervalHistogram();
-        return StyleResult.of(style.cliName(), clients.size(), acked * clients.size(), delivered, sum.duplicates(),
-                sum.outOfOrder(), sum.gaps(), sum.events(), sum.httpRequests(), sum.bytesReceived(), sum.bytesSent(),
-                connectionsHeld, sum.connectionsOpened(), LatencySummary.ofMicros(latency), CdfPoint.ofMicros(latency));
+        return StyleResult.of(style.cliName(), clients.size(), acked * clients.size(), delivered, missing, conflated,
+                replaced, endedOnLatest, sum.duplicates(), sum.outOfOrder(), sum.gaps(), sum.events(),
+                sum.httpRequests(), sum.bytesReceived(), sum.bytesSent(), connectionsHeld, sum.connectionsOpened(),
+                LatencySummary.ofMicros(latency), CdfPoint.ofMicros(latency));
     }
 }

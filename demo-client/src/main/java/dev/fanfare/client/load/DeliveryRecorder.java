@@ -8,21 +8,32 @@ import java.util.BitSet;
 
 /**
  * Listener of one load-run client: recognises the run's own events ({@code data.seq},
- * {@code data.sentNanos}), remembers which sequence numbers arrived and records publish-to-receive
- * latency of each first delivery into the group's shared histogram.
+ * {@code data.sentNanos}), remembers which sequence numbers arrived, how many events those that came
+ * marked {@code "conflated"} replaced, and which came last, and records publish-to-receive latency of
+ * each first delivery into the group's shared histogram.
  *
- * <p>Called only on the client's event loop; {@link #seen()} is read after the client terminated.
+ * <p>Called only on the client's event loop; {@link #delivered} and {@link #missing} are read after the
+ * client terminated.
  */
 final class DeliveryRecorder implements StreamListener {
 
     private final String channel;
     private final Recorder latencyMicros;
+    private final boolean countReplaced;
     private final BitSet seen = new BitSet();
     private volatile int distinct;
+    private volatile long conflated;
+    private volatile long replaced;
+    private volatile long lastSeq = -1;
 
-    DeliveryRecorder(String channel, Recorder latencyMicros) {
+    /**
+     * @param countReplaced whether an event replaced by one received counts as accounted for, not missing: the
+     *                      clients asked for a maximum rate, so the gateway conflates by design
+     */
+    DeliveryRecorder(String channel, Recorder latencyMicros, boolean countReplaced) {
         this.channel = channel;
         this.latencyMicros = latencyMicros;
+        this.countReplaced = countReplaced;
     }
 
     @Override
@@ -37,19 +48,50 @@ final class DeliveryRecorder implements StreamListener {
         }
         seen.set((int) seq);
         distinct = distinct + 1;
+        lastSeq = seq;
+        long replacedByIt = envelope.path("conflated").asLong(0);
+        if (replacedByIt > 0) {
+            conflated = conflated + 1;
+            replaced = replaced + replacedByIt;
+        }
         long sentNanos = data.path(RunPayload.SENT_NANOS).asLong(0);
         if (sentNanos != 0) {
             latencyMicros.recordValue(Math.max(0, (receivedNanos - sentNanos) / 1_000));
         }
     }
 
-    /** Distinct run events received so far (any thread). */
-    int distinct() {
-        return distinct;
+    /** Run events accounted for so far (any thread): received, and replaced by one received if they count. */
+    long accounted() {
+        return distinct + (countReplaced ? replaced : 0);
     }
 
-    /** The sequence numbers received; read only once the client terminated. */
-    BitSet seen() {
-        return seen;
+    /** Distinct run events received that came marked conflated. */
+    long conflated() {
+        return conflated;
+    }
+
+    /** How many events those replaced, in all. */
+    long replaced() {
+        return replaced;
+    }
+
+    /** The sequence number of the last run event received, or -1. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Acknowledged events received; read only once the client terminated. */
+    long delivered(BitSet ackedSeqs) {
+        BitSet got = (BitSet) seen.clone();
+        got.and(ackedSeqs);
+        return got.cardinality();
+    }
+
+    /**
+     * Acknowledged events this client neither received nor, if they count, had replaced by one it received; read
+     * only once the client terminated.
+     */
+    long missing(BitSet ackedSeqs, long acked) {
+        return Math.max(0, acked - delivered(ackedSeqs) - (countReplaced ? replaced : 0));
     }
 }

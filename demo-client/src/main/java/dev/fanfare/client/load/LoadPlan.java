@@ -2,6 +2,7 @@ package dev.fanfare.client.load;
 
 import dev.fanfare.client.style.GatewayAddress;
 import dev.fanfare.client.style.Style;
+import dev.fanfare.client.style.Subscription;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,10 +23,13 @@ import java.util.Objects;
  * @param connectConcurrency clients connecting at once while the run starts
  * @param gatewayPid         the gateway process to measure (null: find the local listener if any)
  * @param network            what stands between the clients and the gateway
+ * @param maxRate            every client asks for at most this many events per second ({@code max_rate}); 0: no
+ *                           limit
  */
 public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
                        Duration duration, Duration drainTimeout, Duration pollInterval,
-                       List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network) {
+                       List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network,
+                       int maxRate) {
 
     /** {@code clients} clients of {@code style}. */
     public record Group(Style style, int clients) {
@@ -53,6 +57,10 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
             throw new IllegalArgumentException("connectConcurrency: " + connectConcurrency + " (expected: > 0)");
         }
         Objects.requireNonNull(network, "network");
+        if (maxRate < 0 || maxRate > Subscription.MAX_RATE_LIMIT) {
+            throw new IllegalArgumentException("max-rate: " + maxRate + " (expected: 1.." + Subscription.MAX_RATE_LIMIT
+                    + ", or 0 for no limit)");
+        }
         if (channel.contains("*")) {
             throw new IllegalArgumentException("channel: " + channel + " (expected: a concrete key, runs publish to it)");
         }
@@ -61,7 +69,7 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
     /** The same plan through other network conditions. */
     public LoadPlan withNetwork(NetworkPlan conditions) {
         return new LoadPlan(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval,
-                sourceAddresses, connectConcurrency, gatewayPid, conditions);
+                sourceAddresses, connectConcurrency, gatewayPid, conditions, maxRate);
     }
 
     public int totalClients() {

@@ -86,8 +86,9 @@ public final class LoadRun {
             if (pid.isPresent() && cpuSeconds == null) {
                 cpuNote = "could not read /proc/" + pid.getAsLong() + "/stat";
             }
+            long latestSeq = latestSeq();
             List<StyleResult> styles = groups.stream()
-                    .map(g -> g.result(publisher.ackedSeqs(), publisher.acked())).toList();
+                    .map(g -> g.result(publisher.ackedSeqs(), publisher.acked(), latestSeq)).toList();
             long delivered = styles.stream().mapToLong(StyleResult::delivered).sum();
             return new RunResult(plan.kind(), startedAt.toString(), machine(), plan.gateway().baseUrl(),
                     plan.channel(), plan.ratePerSecond(), publishSeconds, publisher.acked(), publisher.failed(),
@@ -105,6 +106,21 @@ public final class LoadRun {
 
     /** The live cursor of the channel: every client starts there, so none misses an event of the run. */
     private String startCursor() throws LoadRunException {
+        JsonNode answer = pollChannel();
+        String cursor = answer.path("cursor").asText("");
+        if (cursor.isEmpty()) {
+            throw new LoadRunException("GET /poll answered without a cursor: " + answer);
+        }
+        return cursor;
+    }
+
+    /** The sequence number of the channel's latest event, in Kafka's order the last published; -1 when none. */
+    private long latestSeq() throws LoadRunException {
+        return pollChannel().path("events").path(0).path("data").path(RunPayload.SEQ).asLong(-1);
+    }
+
+    /** A poll of the channel without a cursor: its latest event as a snapshot, and the live cursor. */
+    private JsonNode pollChannel() throws LoadRunException {
         String target = GatewayAddress.target("/poll", List.of(plan.channel()));
         HttpReply reply;
         try {
@@ -116,12 +132,7 @@ public final class LoadRun {
             throw new LoadRunException("GET " + target + " answered " + reply.status() + " " + reply.bodyText());
         }
         try {
-            JsonNode answer = resources.json().readTree(reply.body());
-            String cursor = answer.path("cursor").asText("");
-            if (cursor.isEmpty()) {
-                throw new LoadRunException("GET " + target + " answered without a cursor: " + reply.bodyText());
-            }
-            return cursor;
+            return resources.json().readTree(reply.body());
         } catch (IOException e) {
             throw new LoadRunException("GET " + target + " answered non-JSON: " + reply.bodyText(), e);
         }
@@ -131,17 +142,19 @@ public final class LoadRun {
         NetworkPlan n = plan.network();
         String proxy = n.proxy() == null ? null : n.proxy().cliName();
         String words = n.link().describe() + (n.proxy() == null ? "" : "; " + n.proxy().describe())
-                + (n.churn() == null ? "" : "; every client reconnects every " + n.churn().toMillis() + " ms");
+                + (n.churn() == null ? "" : "; every client reconnects every " + n.churn().toMillis() + " ms")
+                + (plan.maxRate() == 0 ? "" : "; every client asks for at most " + plan.maxRate() + " events/s (max_rate)");
         return new Conditions(n.link().rtt().toNanos() / 1e6, n.link().jitter().toNanos() / 1e6, n.link().bitsPerSecond(),
-                proxy, n.churn() == null ? null : n.churn().toMillis() / 1e3, words);
+                proxy, n.churn() == null ? null : n.churn().toMillis() / 1e3, plan.maxRate() == 0 ? null : plan.maxRate(),
+                words);
     }
 
     private void createClients(String startCursor, GatewayAddress clientAddress) {
         Subscription base = Subscription.of(clientAddress, List.of(plan.channel()))
-                .withCursor(startCursor).withPollInterval(plan.pollInterval());
+                .withCursor(startCursor).withPollInterval(plan.pollInterval()).withMaxRate(plan.maxRate());
         int index = 0;
         for (LoadPlan.Group g : plan.groups()) {
-            ClientGroup group = new ClientGroup(g.style());
+            ClientGroup group = new ClientGroup(g.style(), plan.maxRate() > 0);
             for (int i = 0; i < g.clients(); i++) {
                 group.add(resources, base.withLocalAddress(sourceAddress(index++)), plan.channel());
             }
@@ -237,12 +250,15 @@ public final class LoadRun {
         }
     }
 
-    /** Waits until every client has every acknowledged event, or the drain time is over. */
+    /**
+     * Waits until every client has every acknowledged event (or, under a maximum rate, a later one that replaced
+     * it), or the drain time is over.
+     */
     private void drain(Publisher publisher) throws InterruptedException {
         long acked = publisher.acked();
         long deadline = System.nanoTime() + plan.drainTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            boolean allIn = groups.stream().allMatch(g -> g.minimumDistinct() >= acked);
+            boolean allIn = groups.stream().allMatch(g -> g.minimumAccounted() >= acked);
             double fraction = groups.stream().mapToDouble(g -> fraction(g, acked)).min().orElse(1);
             progress.show("drain", fraction, deliveredText(acked));
             if (allIn) {
@@ -260,7 +276,7 @@ public final class LoadRun {
 
     private static double fraction(ClientGroup g, long acked) {
         long expected = acked * g.clients().size();
-        return expected == 0 ? 1 : Math.min(1, (double) g.totalDistinct() / expected);
+        return expected == 0 ? 1 : Math.min(1, (double) g.totalAccounted() / expected);
     }
 
     private void closeAll() throws InterruptedException {

@@ -30,7 +30,10 @@ public final class HtmlReport {
         appendBars(html, r, "HTTP requests per delivered event", StyleResult::requestsPerEvent);
         appendBars(html, r, "Bytes on the wire per delivered event", StyleResult::bytesPerEvent);
         html.append("<p class=\"params\">Bytes are counted at the client sockets: HTTP headers, SSE and WebSocket ")
-                .append("framing, heartbeats and empty answers included. The same figures are in result.json.</p>\n")
+                .append("framing, heartbeats and empty answers included. Conflated: events received marked as having ")
+                .append("replaced others (a maximum rate, or a slow client of a conflating stream); replaced: how many ")
+                .append("they replaced. With a maximum rate, replaced events are not missing. Last = latest: clients ")
+                .append("whose last event was the last published. The same figures are in result.json.</p>\n")
                 .append("</body>\n</html>\n");
         return html.toString();
     }
@@ -60,16 +63,21 @@ public final class HtmlReport {
     }
 
     static void appendTable(StringBuilder html, RunResult r) {
-        html.append("<table>\n<tr><th>style</th><th>clients</th><th>delivered / expected</th><th>p50 ms</th>")
+        html.append("<table>\n<tr><th>style</th><th>clients</th><th>delivered / expected</th><th>missing</th>")
+                .append("<th>conflated</th><th>replaced</th><th>last = latest</th><th>p50 ms</th>")
                 .append("<th>p90 ms</th><th>p99 ms</th><th>max ms</th><th>requests / event</th><th>bytes / event</th>")
                 .append("<th>connections held</th><th>duplicates</th><th>out of order</th><th>gaps</th></tr>\n");
         for (StyleResult s : r.styles()) {
-            String deliveredClass = s.delivered() == s.expected() ? "" : " class=\"bad\"";
+            String deliveredClass = s.missing() == 0 ? "" : " class=\"bad\"";
             html.append("<tr><td><span class=\"swatch\" style=\"background:").append(StyleColors.of(s.style()))
                     .append("\"></span>").append(Html.escape(s.style())).append("</td>")
                     .append(cell(Long.toString(s.clients())))
                     .append("<td").append(deliveredClass).append('>').append(s.delivered()).append(" / ")
                     .append(s.expected()).append("</td>")
+                    .append(cell(Long.toString(s.missing())))
+                    .append(cell(Long.toString(s.conflated())))
+                    .append(cell(Long.toString(s.replaced())))
+                    .append(cell(s.endedOnLatest() + " / " + s.clients()))
                     .append(cell(Numbers.millis(s.latency().p50Millis())))
                     .append(cell(Numbers.millis(s.latency().p90Millis())))
                     .append(cell(Numbers.millis(s.latency().p99Millis())))

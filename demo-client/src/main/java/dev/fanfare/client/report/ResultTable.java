@@ -10,15 +10,20 @@ public final class ResultTable {
     private ResultTable() {
     }
 
-    /** One row per style: delivery, latency, cost per event, connections, faults; then the gateway's CPU. */
+    /**
+     * One row per style: delivery (and what the gateway conflated), latency, cost per event, connections, faults;
+     * then the gateway's CPU.
+     */
     public static String compare(RunResult r) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[]{"style", "clients", "delivered/expected", "p50 ms", "p90 ms", "p99 ms", "max ms",
-                "req/event", "bytes/event", "conns held", "dup", "out-of-order", "gaps"});
+        rows.add(new String[]{"style", "clients", "delivered/expected", "missing", "conflated", "replaced",
+                "last=latest", "p50 ms", "p90 ms", "p99 ms", "max ms", "req/event", "bytes/event", "conns held", "dup",
+                "out-of-order", "gaps"});
         for (StyleResult s : r.styles()) {
             rows.add(new String[]{s.style(), Long.toString(s.clients()),
                     s.delivered() + "/" + s.expected() + " (" + Numbers.percent(s.delivered(), s.expected()) + ")",
-                    Numbers.millis(s.latency().p50Millis()), Numbers.millis(s.latency().p90Millis()),
+                    Long.toString(s.missing()), Long.toString(s.conflated()), Long.toString(s.replaced()),
+                    s.endedOnLatest() + "/" + s.clients(), Numbers.millis(s.latency().p50Millis()), Numbers.millis(s.latency().p90Millis()),
                     Numbers.millis(s.latency().p99Millis()), Numbers.millis(s.latency().maxMillis()),
                     Numbers.ratio(s.requestsPerEvent()), Numbers.ratio(s.bytesPerEvent()),
                     Long.toString(s.connectionsHeld()), Long.toString(s.duplicates()), Long.toString(s.outOfOrder()),

@@ -8,6 +8,11 @@ import java.util.List;
  * @param clients           clients of this style
  * @param expected          acknowledged publishes × clients
  * @param delivered         distinct acknowledged events received, summed over clients
+ * @param missing           acknowledged events a client neither received nor, when the clients asked for a
+ *                          maximum rate, had replaced by a later one it received (summed over clients)
+ * @param conflated         distinct events received that came marked {@code "conflated"}
+ * @param replaced          how many events those replaced, in all
+ * @param endedOnLatest     clients whose last event received was the channel's latest (the last published)
  * @param events            every event received (snapshots and duplicates included)
  * @param httpRequests      HTTP requests sent (polls; one per SSE connection or WebSocket upgrade)
  * @param bytesReceived     bytes read from the sockets, headers and framing included
@@ -18,29 +23,31 @@ import java.util.List;
  * @param bytesPerEvent     bytesReceived / delivered (null when nothing was delivered)
  * @param latencyCdf        publish-to-receive latency distribution
  */
-public record StyleResult(String style, int clients, long expected, long delivered, long duplicates, long outOfOrder,
-                          long gaps, long events, long httpRequests, long bytesReceived, long bytesSent,
-                          long connectionsHeld, long connectionsOpened, Double requestsPerEvent,
-                          Double bytesPerEvent, LatencySummary latency, List<CdfPoint> latencyCdf) {
+public record StyleResult(String style, int clients, long expected, long delivered, long missing, long conflated,
+                          long replaced, int endedOnLatest, long duplicates, long outOfOrder, long gaps, long events,
+                          long httpRequests, long bytesReceived, long bytesSent, long connectionsHeld,
+                          long connectionsOpened, Double requestsPerEvent, Double bytesPerEvent, LatencySummary latency,
+                          List<CdfPoint> latencyCdf) {
 
     public StyleResult {
         latencyCdf = List.copyOf(latencyCdf);
     }
 
     /** Computes the per-event ratios from the totals. */
-    public static StyleResult of(String style, int clients, long expected, long delivered, long duplicates,
+    public static StyleResult of(String style, int clients, long expected, long delivered, long missing,
+                                 long conflated, long replaced, int endedOnLatest, long duplicates,
                                  long outOfOrder, long gaps, long events, long httpRequests, long bytesReceived,
                                  long bytesSent, long connectionsHeld, long connectionsOpened, LatencySummary latency,
                                  List<CdfPoint> latencyCdf) {
         Double requestsPerEvent = delivered == 0 ? null : (double) httpRequests / delivered;
         Double bytesPerEvent = delivered == 0 ? null : (double) bytesReceived / delivered;
-        return new StyleResult(style, clients, expected, delivered, duplicates, outOfOrder, gaps, events, httpRequests,
-                bytesReceived, bytesSent, connectionsHeld, connectionsOpened, requestsPerEvent, bytesPerEvent, latency,
-                latencyCdf);
+        return new StyleResult(style, clients, expected, delivered, missing, conflated, replaced, endedOnLatest,
+                duplicates, outOfOrder, gaps, events, httpRequests, bytesReceived, bytesSent, connectionsHeld,
+                connectionsOpened, requestsPerEvent, bytesPerEvent, latency, latencyCdf);
     }
 
-    /** Every expected event arrived, none twice, none out of order, no gap. */
+    /** Every expected event arrived (or, if that counts, was replaced by one that did), once, in order, no gap. */
     public boolean complete() {
-        return delivered == expected && duplicates == 0 && outOfOrder == 0 && gaps == 0;
+        return missing == 0 && duplicates == 0 && outOfOrder == 0 && gaps == 0;
     }
 }

@@ -73,6 +73,9 @@ class CompareIT {
             assertEquals(2, style.clients(), name);
             assertEquals(120, style.expected(), name);
             assertEquals(style.expected(), style.delivered(), name + " delivered every event to every client");
+            assertEquals(0, style.missing(), name);
+            assertEquals(0, style.conflated(), name + ": no rate asked, a lossless stream: nothing conflated");
+            assertEquals(2, style.endedOnLatest(), name);
             assertEquals(0, style.duplicates(), name);
             assertEquals(0, style.outOfOrder(), name);
             assertEquals(0, style.gaps(), name);
@@ -92,6 +95,30 @@ class CompareIT {
         assertTrue(Files.readString(out.resolve(ResultFiles.HTML_NAME)).contains("<svg"));
         assertTrue(stdout.toString().contains("report: " + out.resolve(ResultFiles.HTML_NAME).toAbsolutePath()), stdout::toString);
         assertTrue(stdout.toString().contains("120/120"), stdout::toString);
+    }
+
+    @Test
+    void withAMaximumRateEveryStyleEndsOnTheLastEventAndWhatWasReplacedIsNotMissing(@TempDir Path out) throws Exception {
+        Run run = compare("--url", gateway.url(), "--clients", "2", "--rate", "20", "--duration", "3s",
+                "--interval", "200ms", "--max-rate", "2", "--styles", "short-poll,long-poll,sse,ws,auto",
+                "--out", out.toString(), "--no-progress");
+
+        assertEquals(ExitCodes.OK, run.code(), run::output);
+        RunResult result = ResultFiles.read(out.resolve(ResultFiles.JSON_NAME));
+        assertEquals(2, result.network().maxRate(), "the run's conditions record the rate");
+        assertTrue(result.network().description().contains("at most 2 events/s"), result.network()::description);
+        assertEquals(60, result.published());
+        for (StyleResult style : result.styles()) {
+            String name = style.style();
+            assertEquals(style.clients(), style.endedOnLatest(), name + ": every client's last event is the last published");
+            assertTrue(style.conflated() > 0, name + " got events marked conflated");
+            assertTrue(style.delivered() < style.expected(), name + " got fewer events than published: " + style.delivered());
+            assertEquals(0, style.missing(), name + ": each event arrived or was replaced by one that did");
+            assertEquals(style.expected(), style.delivered() + style.replaced(), name);
+            assertEquals(0, style.duplicates(), name);
+            assertEquals(0, style.gaps(), name);
+        }
+        assertTrue(run.stdout().toString().contains("replaced"), run::output);
     }
 
     @Test

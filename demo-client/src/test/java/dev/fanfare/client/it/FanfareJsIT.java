@@ -86,6 +86,71 @@ class FanfareJsIT {
         }
     }
 
+    @Test
+    void aNewRateOnALiveWebSocketTakesEffectOnTheSameSocketAndLosesAndRepeatsNothing() throws Exception {
+        String channel = GatewayFixture.uniqueChannel("js-rate-ws");
+        assertEquals("ws", follow(gateway.url(), channel, List.of()));
+        changeTheRateWhilePublishing(channel);
+        assertEquals(1L, browser.js("return window.ff.client.stats.requests"), "one upgrade: the same socket throughout");
+    }
+
+    @Test
+    void aNewRateOnALiveEventStreamTakesEffectAndLosesAndRepeatsNothing() throws Exception {
+        String channel = GatewayFixture.uniqueChannel("js-rate-sse");
+        assertEquals("sse", follow(gateway.url(), channel, List.of("WebSocket")));
+        changeTheRateWhilePublishing(channel);
+    }
+
+    /**
+     * Events 1..3 at no limit; then 1/s while events come faster, until some arrive conflated, and a last one; then no
+     * limit again and three more. Every event arrives once, in order, or is replaced by a later one that says so.
+     */
+    private static void changeTheRateWhilePublishing(String channel) throws Exception {
+        await("the client is live").atMost(WAIT).until(() -> Boolean.TRUE.equals(browser.js(
+                "const s = window.ff.states; return s.length > 0 && s[s.length - 1].state === 'live';")));
+        int n = 0;
+        while (n < 3) {
+            gateway.publish(channel, "{\"n\":" + ++n + "}");
+        }
+        awaitLast(n);
+
+        browser.js("window.ff.sub.setMaxRate(1)");
+        while (subStat("conflated") == 0 && n < 2_000) {
+            gateway.publish(channel, "{\"n\":" + ++n + "}");
+        }
+        assertTrue(subStat("conflated") > 0, "no event came marked conflated at 1/s");
+        gateway.publish(channel, "{\"n\":" + ++n + "}");
+        awaitLast(n);
+        assertEveryEventOnceOrReplaced(n);
+
+        browser.js("window.ff.sub.setMaxRate(0)");
+        for (int i = 0; i < 3; i++) {
+            gateway.publish(channel, "{\"n\":" + ++n + "}");
+        }
+        awaitLast(n);
+        assertEveryEventOnceOrReplaced(n);
+        assertEquals(0L, subStat("duplicates"));
+        assertEquals(List.of(), browser.js("return window.ff.gaps"));
+        assertEquals(0L, browser.js("return window.ff.client.stats.reconnects"), "a new rate is no reconnect");
+    }
+
+    private static void awaitLast(long n) {
+        await("event " + n).atMost(WAIT).until(() -> !events().isEmpty() && events().get(events().size() - 1) == n);
+    }
+
+    /** Events 1..n: each one received, in order, or counted among those a received one replaced. */
+    private static void assertEveryEventOnceOrReplaced(long n) {
+        List<Long> got = events();
+        for (int i = 1; i < got.size(); i++) {
+            assertTrue(got.get(i) > got.get(i - 1), "in order, none twice: " + got);
+        }
+        assertEquals(n, got.size() + subStat("replaced"), "received or replaced: " + got);
+    }
+
+    private static long subStat(String name) {
+        return (Long) browser.js("return window.ff.sub.stats[arguments[0]]", name);
+    }
+
     private static InetSocketAddress gatewaySocket() {
         return new InetSocketAddress("127.0.0.1", Integer.parseInt(gateway.url().substring(gateway.url().lastIndexOf(':') + 1)));
     }
@@ -104,7 +169,7 @@ class FanfareJsIT {
                         + "import('/fanfare.js').then(({ connect }) => {"
                         + "  const client = connect('', { stallTimeoutMs: 2000, backoffInitialMs: 100 });"
                         + "  window.ff.client = client;"
-                        + "  client.subscribe([channel], {"
+                        + "  window.ff.sub = client.subscribe([channel], {"
                         + "    onEvent: (e) => window.ff.events.push(e.data.n),"
                         + "    onGap: (g) => window.ff.gaps.push(g),"
                         + "    onState: (s) => window.ff.states.push(s),"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanfare.client.Main;
 import dev.fanfare.client.cli.ExitCodes;
+import dev.fanfare.client.style.ClientCounters;
 import dev.fanfare.client.style.ClientResources;
 import dev.fanfare.client.style.GatewayAddress;
 import dev.fanfare.client.style.PermanentFailureException;
@@ -101,6 +102,36 @@ class SubscribeIT {
             assertEquals(0, client.counters().snapshot().duplicates());
             assertEquals(0, client.counters().snapshot().gaps());
             assertTrue(!cursorBeforeRestart.equals(client.cursor()), "the cursor moved on");
+        } finally {
+            client.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Style.class)
+    void withAMaxRateTheLatestWinsMarkedWithHowManyItReplacedAndTheLastAlwaysArrives(Style style) throws Exception {
+        String channel = GatewayFixture.uniqueChannel("rate-" + style);
+        Collector collector = new Collector();
+        Subscription subscription = Subscription.of(GatewayAddress.parse(gateway.url()), List.of(channel))
+                .withCursor(gateway.liveCursor(channel)).withPollInterval(Duration.ofMillis(100)).withMaxRate(1);
+        StyleClient client = StyleClients.create(style, resources, subscription, collector);
+        client.start();
+        try {
+            client.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            int published = 20;
+            for (int n = 1; n <= published; n++) {
+                gateway.publish(channel, "{\"n\":" + n + "}");
+            }
+            await().atMost(WAIT).until(() -> collector.numbers.contains(published));
+
+            ClientCounters.Snapshot seen = client.counters().snapshot();
+            assertTrue(collector.numbers.size() < published, "fewer events than published: " + collector.numbers);
+            assertTrue(seen.conflated() > 0, "some came marked conflated");
+            assertEquals(published, collector.numbers.size() + seen.replaced(),
+                    "each event was received or replaced by one received: " + collector.envelopes);
+            assertEquals(collector.envelopes.stream().mapToLong(e -> e.path("conflated").asLong(0)).sum(), seen.replaced());
+            assertEquals(published, collector.numbers.get(collector.numbers.size() - 1), "the last is the latest");
+            assertEquals(0, seen.duplicates());
         } finally {
             client.close().get(10, TimeUnit.SECONDS);
         }

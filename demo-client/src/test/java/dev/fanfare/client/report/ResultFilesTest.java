@@ -26,8 +26,8 @@ class ResultFilesTest {
         for (long v : latencyMicros) {
             h.recordValue(v);
         }
-        return StyleResult.of(name, 2, expected, delivered, 0, 0, 0, delivered, requests, delivered * 300,
-                requests * 100, 2, 2, LatencySummary.ofMicros(h), CdfPoint.ofMicros(h));
+        return StyleResult.of(name, 2, expected, delivered, expected - delivered, 0, 0, 2, 0, 0, 0, delivered,
+                requests, delivered * 300, requests * 100, 2, 2, LatencySummary.ofMicros(h), CdfPoint.ofMicros(h));
     }
 
     private static RunResult sample() {
@@ -66,7 +66,7 @@ class ResultFilesTest {
                 r.publishSeconds(), r.published(), r.publishFailures(), r.publishDropped(), r.gatewayPid(),
                 r.gatewayCpuSeconds(), r.gatewayCpuNote(), r.deliveriesPerSecond(), r.gatewayCpuMicrosPerDelivery(),
                 r.clientCpuSeconds(), r.styles(),
-                new Conditions(rttMillis, 5, 2_000_000, null, null, "rtt " + (long) rttMillis + " ms"));
+                new Conditions(rttMillis, 5, 2_000_000, null, null, null, "rtt " + (long) rttMillis + " ms"));
     }
 
     @Test
@@ -137,6 +137,47 @@ class ResultFilesTest {
             h.recordValue(v);
         }
         return h;
+    }
+
+    /** sse clients at most 2 events/s of 20: 12 events received, each replacing 9 others, every client on the latest. */
+    private static RunResult limited() {
+        Histogram h = histogramOf(1_000, 2_000);
+        StyleResult sse = StyleResult.of("sse", 2, 120, 12, 0, 12, 108, 2, 0, 0, 0, 12, 2, 3600, 200, 2, 2,
+                LatencySummary.ofMicros(h), CdfPoint.ofMicros(h));
+        RunResult r = sample();
+        return new RunResult(r.kind(), r.startedAt(), r.machine(), r.gatewayUrl(), r.channel(), r.ratePerSecond(),
+                r.publishSeconds(), r.published(), 0, 0, null, null, "not measured", 4.0, null, null, List.of(sse),
+                new Conditions(0, 0, 0, null, null, 2, "direct; every client asks for at most 2 events/s (max_rate)"));
+    }
+
+    @Test
+    void underAMaximumRateTheReportsShowWhatWasConflatedAndARunWithNothingMissingIsComplete(@TempDir Path dir)
+            throws Exception {
+        RunResult result = limited();
+        ResultFiles.Written written = ResultFiles.write(result, dir);
+        RunResult back = ResultFiles.read(written.json());
+        assertEquals(result, back);
+        assertEquals(2, back.network().maxRate());
+        StyleResult sse = back.styles().get(0);
+        assertEquals(108, sse.replaced());
+        assertTrue(back.complete(), "12 of 120 delivered, but nothing missing: the rest was replaced");
+
+        String[] row = ResultTable.compare(result).lines().filter(l -> l.startsWith("sse")).findFirst().orElseThrow()
+                .trim().split("\\s+");
+        assertEquals(List.of("sse", "2", "12/120", "(10.0%)", "0", "12", "108", "2/2"), List.of(row).subList(0, 8),
+                "style, clients, delivered/expected, missing, conflated, replaced, last=latest");
+        String html = Files.readString(written.html());
+        assertTrue(html.contains("<th>conflated</th><th>replaced</th>"), html);
+        assertTrue(html.contains("<td>12 / 120</td><td>0</td><td>12</td><td>108</td><td>2 / 2</td>"), html);
+        assertTrue(html.contains("at most 2 events/s (max_rate)"), "the condition is named");
+    }
+
+    @Test
+    void aRunWithEventsMissingIsFlaggedAndIncomplete() {
+        StyleResult ws = sample().styles().get(3);
+        assertEquals(1, ws.missing());
+        assertFalse(ws.complete());
+        assertTrue(HtmlReport.render(sample()).contains("<td class=\"bad\">119 / 120</td>"));
     }
 
     @Test

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -188,6 +189,46 @@ class DemoPageIT {
         // The restart itself logs refused connections; the page must not have thrown anything of its own.
         browser.consoleErrors();
         assertEquals(List.of(), browser.js("return window.fanfareStats.pageErrors"));
+    }
+
+    @Test
+    @Order(5)
+    void theSsePanelsRateSliderAtOnePerSecondMakesAFasterTickerArriveConflatedWithItsLatestQuote() throws Exception {
+        String symbol = "RT" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        WebElement slider = panelElement("sse").findElement(By.cssSelector("[data-field='rate']"));
+        WebElement label = panelElement("sse").findElement(By.cssSelector("[data-field='rate-out']"));
+        assertEquals("off", label.getText());
+        long shownBefore = shownConflated("sse");
+        long markedBefore = (Long) stat("sse", "conflatedEvents");
+
+        slider.sendKeys(Keys.ARROW_RIGHT);
+        assertEquals("1/s", label.getText());
+        assertEquals(1L, stat("sse", "maxRate"));
+
+        // Quotes as fast as the gateway takes them, until the SSE panel has had some replaced by a later one.
+        int quotes = 0;
+        while ((Long) stat("sse", "conflatedEvents") == markedBefore && quotes < 2_000) {
+            HttpResponse<String> published = post("/publish/ticker/" + symbol, quote(symbol, "1" + quotes % 10 + ".00"));
+            assertEquals(202, published.statusCode(), published::body);
+            quotes++;
+        }
+        assertTrue((Long) stat("sse", "conflatedEvents") > markedBefore, "no ticker event came marked conflated");
+        assertEquals(202, post("/publish/ticker/" + symbol, quote(symbol, "77.77")).statusCode());
+
+        await("the SSE panel shows the latest quote").atMost(WAIT).until(() -> "77.77".equals(tickerCell("sse", symbol)));
+        await("the SSE panel shows more conflated").atMost(WAIT).until(() -> shownConflated("sse") > shownBefore);
+        assertTrue((Long) stat("sse", "perChannel['ticker/" + symbol + "']") <= quotes, "fewer quotes than published");
+        await("the WebSocket panel, its slider off, shows the latest quote").atMost(WAIT)
+                .until(() -> "77.77".equals(tickerCell("ws", symbol)));
+        assertEquals(Long.valueOf(quotes + 1), stat("ws", "perChannel['ticker/" + symbol + "']"),
+                "every quote, none replaced");
+        assertEquals(List.of(), browser.consoleErrors());
+        assertEquals(List.of(), browser.js("return window.fanfareStats.pageErrors"));
+    }
+
+    /** The conflated count a panel shows. */
+    private long shownConflated(String panel) {
+        return Long.parseLong(panelElement(panel).findElement(By.cssSelector("[data-stat='conflated']")).getText());
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
