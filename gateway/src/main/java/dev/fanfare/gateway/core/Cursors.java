@@ -22,9 +22,10 @@ import java.util.zip.CRC32;
  * the old one.
  *
  * <p>Layout (version 2): version byte, topic count, then per topic the id hash, how many of its
- * partitions follow, and per partition the step from the previous partition's index and its
- * position: the first as (offset + 1), the next ones as the zigzag difference from the one before
- * (a topic's partitions move together, so differences are short). A CRC32 closes it so damaged
+ * partitions follow (and whether they are consecutive: then the first one's index, as for a
+ * {@code stream/*}; else before each partition the step from the previous one's index), and each
+ * partition's position: the first as (offset + 1), the next ones as the zigzag difference from the
+ * one before (a topic's partitions move together, so differences are short). A CRC32 closes it so damaged
  * input is rejected rather than misread. Version 1 (every partition of every topic, as issued
  * before partition sets) is still read.
  */
@@ -122,12 +123,20 @@ public final class Cursors {
             for (int b = 7; b >= 0; b--) {
                 out.write((int) (h >>> (b * 8)));
             }
-            writeVarint(out, t[2] - t[1]);
+            int count = t[2] - t[1];
+            // A run of consecutive partitions (a stream/*) names its first only; else each its step.
+            boolean run = parts[t[2] - 1] - parts[t[1]] == count - 1;
+            writeVarint(out, (long) count << 1 | (run ? 1 : 0));
+            if (run) {
+                writeVarint(out, parts[t[1]] - s.base());
+            }
             int previous = -1;
             long before = 0;
             for (int k = t[1]; k < t[2]; k++) {
                 int p = parts[k] - s.base();
-                writeVarint(out, p - previous - 1);
+                if (!run) {
+                    writeVarint(out, p - previous - 1);
+                }
                 long position = positions[parts[k]];
                 writeVarint(out, k == t[1] ? position + 1 : zigzag(position - before));
                 previous = p;
@@ -174,14 +183,20 @@ public final class Cursors {
             for (long t = 0; t < topics; t++) {
                 StreamLayout.Stream s = streamWithHash(in.getLong());
                 long count = readVarint(in);
+                boolean run = false;
                 long p = -1;
+                if (bytes[0] == VERSION) {
+                    run = (count & 1) == 1;
+                    count >>>= 1;
+                    p = run ? readVarint(in) - 1 : -1;
+                }
                 long position = 0;
                 for (long k = 0; k < count; k++) {
                     if (bytes[0] == VERSION_ALL) {
                         p = k;
                         position = readVarint(in) - 1;
                     } else {
-                        p += 1 + readVarint(in);
+                        p += run ? 1 : 1 + readVarint(in);
                         // A difference may take all 64 bits; the sum wraps back exactly.
                         position = k == 0 ? readVarint(in) - 1 : position + unzigzag(readBits(in));
                     }

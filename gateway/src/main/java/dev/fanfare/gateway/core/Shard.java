@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.core;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -249,7 +250,19 @@ public final class Shard {
                         }
                         continue;
                     }
-                    r.lastSent.put(e.channelText(), now);
+                }
+                if (heldBefore(r, e)) {
+                    // Another channel's event of this partition waits: this one goes after it, so a
+                    // cursor never passes an event the subscriber has not had.
+                    if (!hold(r, e, 0)) {
+                        disconnect(r, DisconnectReason.SLOW_CONSUMER);
+                    } else {
+                        writeHeld(r, false);
+                    }
+                    continue;
+                }
+                if (interval > 0) {
+                    r.lastSent.put(e.channelText(), timers.nanoTime());
                 }
                 long skipped = 0;
                 Held h = r.held == null ? null : r.held.remove(e.channelText());
@@ -269,8 +282,9 @@ public final class Shard {
             writeAhead(r, e, skipped);
             return;
         }
-        count(r, r.subscriber.write(e, r.set, null, false, skipped), skipped);
-        r.position = e.vector();
+        long[] at = belowHeld(r, e.vector());
+        count(r, r.subscriber.write(e, r.set, cursorFor(r, e, at), false, skipped), skipped);
+        r.position = at;
         r.lastTimestamp = e.timestamp();
     }
 
@@ -281,11 +295,52 @@ public final class Shard {
         }
         long[] merged = r.ahead.clone();
         Cursors.maxInto(merged, e.vector());
-        String cursor = r.set.covers(e.vector(), merged) ? null : cursors.encode(merged, r.set);
-        count(r, r.subscriber.write(e, r.set, cursor, false, skipped), skipped);
+        long[] at = belowHeld(r, merged);
+        count(r, r.subscriber.write(e, r.set, cursorFor(r, e, at), false, skipped), skipped);
         r.ahead = Cursors.covers(e.vector(), merged) ? null : merged;
-        r.position = merged;
+        r.position = at;
         r.lastTimestamp = e.timestamp();
+    }
+
+    /** Null when {@code e}'s shared cursor over the subscriber's set is {@code at}; else {@code at} as a cursor. */
+    private String cursorFor(Registration r, Event e, long[] at) {
+        return at == e.vector() || (r.set.covers(at, e.vector()) && r.set.covers(e.vector(), at)) ? null
+                : cursors.encode(at, r.set);
+    }
+
+    /**
+     * {@code positions}, held back to the first event the subscriber is still owed in each
+     * partition it holds one of (max_rate): resuming from its cursor then yields those again,
+     * and nothing it had (every later event of such a partition is held too).
+     */
+    private static long[] belowHeld(Registration r, long[] positions) {
+        if (r.held == null || r.held.isEmpty()) {
+            return positions;
+        }
+        long[] at = positions;
+        for (Held h : r.held.values()) {
+            int g = h.event.global();
+            if (at[g] > h.event.offset()) {
+                if (at == positions) {
+                    at = positions.clone();
+                }
+                at[g] = h.event.offset();
+            }
+        }
+        return at;
+    }
+
+    /** True when the subscriber holds an event of another channel of {@code e}'s partition: {@code e} must wait behind it. */
+    private static boolean heldBefore(Registration r, Event e) {
+        if (r.held == null || r.held.isEmpty()) {
+            return false;
+        }
+        for (Held h : r.held.values()) {
+            if (h.event.global() == e.global() && !h.event.channelText().equals(e.channelText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void count(Registration r, int bytes, long skipped) {
@@ -385,25 +440,31 @@ public final class Shard {
         long now = timers.nanoTime();
         long nextDue = Long.MAX_VALUE;
         boolean wrote = false;
+        // A partition whose first held event is not due yet: its later ones wait behind it.
+        BitSet waiting = null;
         for (Iterator<Held> it = r.held.values().iterator(); it.hasNext(); ) {
             Held h = it.next();
-            if (!all && h.due > now) {
-                nextDue = Math.min(nextDue, h.due);
+            int g = h.event.global();
+            if (!all && (h.due > now || (waiting != null && waiting.get(g)))) {
+                if (h.due > now) {
+                    nextDue = Math.min(nextDue, h.due);
+                }
+                if (waiting == null) {
+                    waiting = new BitSet();
+                }
+                waiting.set(g);
                 continue;
             }
             it.remove();
             Event e = h.event;
             try {
                 long[] at = e.vector();
-                String cursor = null;
                 if (r.position != null && !Cursors.covers(at, r.position)) {
                     at = r.position.clone();
                     Cursors.maxInto(at, e.vector());
-                    if (!r.set.covers(e.vector(), r.position)) {
-                        cursor = cursors.encode(at, r.set);
-                    }
                 }
-                count(r, r.subscriber.write(e, r.set, cursor, false, h.skipped), h.skipped);
+                at = belowHeld(r, at);
+                count(r, r.subscriber.write(e, r.set, cursorFor(r, e, at), false, h.skipped), h.skipped);
                 r.position = at;
                 r.lastTimestamp = e.timestamp();
                 if (r.lastSent != null && interval(r, e) > 0) {

@@ -102,11 +102,11 @@ class CursorsTest {
     @Test
     void cursorsIssuedBeforePartitionSetsAreStillRead() {
         long[] v = {5, -1, 1L << 33, 8};
-        assertArrayEquals(v, cursors.decode(versionOne(v)));
+        assertArrayEquals(v, cursors.decode(versionOne(layout, v)));
     }
 
     /** A cursor as version 1 wrote it: every partition of every topic, offsets + 1 as varints. */
-    private String versionOne(long[] positions) {
+    static String versionOne(StreamLayout layout, long[] positions) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(1);
         out.write(layout.streams().size());
@@ -115,15 +115,9 @@ class CursorsTest {
             for (int i = 7; i >= 0; i--) {
                 out.write((int) (h >>> (i * 8)));
             }
-            out.write(s.partitions());
+            writeVarint(out, s.partitions());
             for (int p = 0; p < s.partitions(); p++) {
-                for (long x = positions[s.global(p)] + 1; ; x >>>= 7) {
-                    if ((x & ~0x7FL) == 0) {
-                        out.write((int) x);
-                        break;
-                    }
-                    out.write((int) ((x & 0x7F) | 0x80));
-                }
+                writeVarint(out, positions[s.global(p)] + 1);
             }
         }
         byte[] body = out.toByteArray();
@@ -132,6 +126,16 @@ class CursorsTest {
         byte[] all = Arrays.copyOf(body, body.length + 4);
         ByteBuffer.wrap(all, body.length, 4).putInt((int) crc.getValue());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(all);
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, long v) {
+        for (long x = v; ; x >>>= 7) {
+            if ((x & ~0x7FL) == 0) {
+                out.write((int) x);
+                return;
+            }
+            out.write((int) ((x & 0x7F) | 0x80));
+        }
     }
 
     @Test

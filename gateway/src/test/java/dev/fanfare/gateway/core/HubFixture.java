@@ -17,7 +17,7 @@ final class HubFixture implements AutoCloseable {
     final Executor loop = Runnable::run;
     final StreamLayout layout;
     final FanoutHub hub;
-    final long[] next = new long[4];
+    final long[] next;
 
     HubFixture(RingLimits limits) {
         this(limits, TICKER_ID);
@@ -28,10 +28,16 @@ final class HubFixture implements AutoCloseable {
     }
 
     HubFixture(RingLimits limits, UUID tickerId, DeliveryPolicy policy) {
-        layout = StreamLayout.of(List.of("ticker", "claps"), List.of("t.ticker", "t.claps"),
-                List.of(tickerId, CLAPS_ID), List.of(2, 2));
-        hub = new FanoutHub(layout, limits, new long[4], List.of(loop), SnapshotSource.NONE, policy, latencies,
-                l -> timers, UnpooledByteBufAllocator.DEFAULT);
+        this(StreamLayout.of(List.of("ticker", "claps"), List.of("t.ticker", "t.claps"),
+                List.of(tickerId, CLAPS_ID), List.of(2, 2)), limits, policy);
+    }
+
+    /** A hub over any layout, its partitions starting at offset 0. */
+    HubFixture(StreamLayout layout, RingLimits limits, DeliveryPolicy policy) {
+        this.layout = layout;
+        this.next = new long[layout.totalPartitions()];
+        hub = new FanoutHub(layout, limits, new long[layout.totalPartitions()], List.of(loop), SnapshotSource.NONE,
+                policy, latencies, l -> timers, UnpooledByteBufAllocator.DEFAULT);
     }
 
     /** A clock the test moves, and the tasks due by it. */

@@ -314,21 +314,24 @@ class ShardTest {
 
     @Test
     void maxRateLetsOneEventPerIntervalThroughAndAlwaysTheLastOne() {
+        String[] k = keysSharingAPartitionAndOneApart();
+        String a = "ticker/" + k[0];
+        String b = "ticker/" + k[2]; // in the other partition: nothing of A's holds it up
         try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
             var s = new HubFixture.Recorder();
             f.shard().subscribe(s, channels("ticker/*"), null, 2); // one per 500 ms per channel
-            f.publish("ticker/A", "1");
-            f.publish("ticker/A", "2");
-            f.publish("ticker/A", "3");
-            f.publish("ticker/B", "1");
-            assertEquals(List.of("ticker/A 1", "ticker/B 1"), s.data, "A's later events wait; B has its own interval");
+            f.publish(a, "1");
+            f.publish(a, "2");
+            f.publish(a, "3");
+            f.publish(b, "1");
+            assertEquals(List.of(a + " 1", b + " 1"), s.data, "A's later events wait; B has its own interval");
             f.timers.advance(499_000_000L);
             assertEquals(2, s.data.size());
             f.timers.advance(1_000_000L);
-            assertEquals(List.of("ticker/A 1", "ticker/B 1", "ticker/A 3 (1 conflated)"), s.data, "the last one, marked");
+            assertEquals(List.of(a + " 1", b + " 1", a + " 3 (1 conflated)"), s.data, "the last one, marked");
             f.timers.advance(600_000_000L);
-            f.publish("ticker/A", "4");
-            assertEquals("ticker/A 4", s.data.get(s.data.size() - 1), "an event after the interval goes at once");
+            f.publish(a, "4");
+            assertEquals(a + " 4", s.data.get(s.data.size() - 1), "an event after the interval goes at once");
             long[] last = f.hub.cursors().decode(s.lastCursor());
             assertTrue(f.hub.cursors().setOf(channels("ticker/*")).covers(last, f.hub.live()));
             f.shard().remove(s);
@@ -346,6 +349,53 @@ class ShardTest {
             f.publish("ticker/A", "2");
             assertEquals(List.of("sse", "sse"), f.samples, "one sample per batch, not per subscriber");
             assertEquals(4, f.shard().stats().deliveries(Style.SSE));
+        }
+    }
+
+    /** Keys of the ticker stream (2 partitions in the fixture): two in one partition, one in the other. */
+    private static String[] keysSharingAPartitionAndOneApart() {
+        String first = null;
+        String second = null;
+        String other = null;
+        for (int i = 0; first == null || second == null || other == null; i++) {
+            String key = "K" + i;
+            int p = StreamLayout.partitionOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), 2);
+            if (p == 0 && first == null) {
+                first = key;
+            } else if (p == 0 && second == null) {
+                second = key;
+            } else if (p == 1 && other == null) {
+                other = key;
+            }
+        }
+        return new String[] {first, second, other};
+    }
+
+    @Test
+    void whileMaxRateHoldsAnEventTheCursorNeverPassesItAndItsPartitionWaitsBehindIt() {
+        String[] k = keysSharingAPartitionAndOneApart();
+        String a = "ticker/" + k[0];
+        String b = "ticker/" + k[1];
+        String c = "ticker/" + k[2];
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            var s = new HubFixture.Recorder();
+            f.shard().subscribe(s, channels("ticker/*"), null, 2); // one per 500 ms per channel
+            f.publish(a, "1");
+            f.publish(a, "2"); // held: too soon after a 1
+            f.publish(b, "1"); // its partition holds a 2: waits behind it
+            f.publish(c, "1"); // another partition: goes at once
+            assertEquals(List.of(a + " 1", c + " 1"), s.data);
+
+            // Resuming from what it has yields exactly what it is owed: nothing lost, nothing twice.
+            var resumed = new HubFixture.Recorder();
+            f.shard().subscribe(resumed, channels("ticker/*"), f.hub.cursors().decode(s.lastCursor()));
+            assertEquals(List.of(a + " 2", b + " 1"), resumed.data);
+
+            f.timers.advance(500_000_000L);
+            assertEquals(List.of(a + " 1", c + " 1", a + " 2", b + " 1"), s.data, "in order once due");
+            var after = new HubFixture.Recorder();
+            f.shard().subscribe(after, channels("ticker/*"), f.hub.cursors().decode(s.lastCursor()));
+            assertEquals(List.of(), after.data, "its cursor is past all of it now");
         }
     }
 }
