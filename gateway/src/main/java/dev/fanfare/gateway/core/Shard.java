@@ -284,8 +284,20 @@ public final class Shard {
         }
         long[] at = belowHeld(r, e.vector());
         count(r, r.subscriber.write(e, r.set, cursorFor(r, e, at), false, skipped), skipped);
-        r.position = at;
+        keepPosition(r, at);
         r.lastTimestamp = e.timestamp();
+    }
+
+    /**
+     * Remembers where a live write left the subscriber, for the cursors of events it holds back
+     * under max_rate (which go out after later ones). Others do not need it: what a slow
+     * subscriber holds came after its last live write. Skipping it spares a reference store into a
+     * long-lived object per write (the garbage collector's card marking and refinement).
+     */
+    private static void keepPosition(Registration r, long[] at) {
+        if (r.streamIntervals != null) {
+            r.position = at;
+        }
     }
 
     /** A subscriber that resumed from a node further along than this one: skip what it has seen. */
@@ -298,7 +310,7 @@ public final class Shard {
         long[] at = belowHeld(r, merged);
         count(r, r.subscriber.write(e, r.set, cursorFor(r, e, at), false, skipped), skipped);
         r.ahead = Cursors.covers(e.vector(), merged) ? null : merged;
-        r.position = at;
+        keepPosition(r, at);
         r.lastTimestamp = e.timestamp();
     }
 
