@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -23,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: at most {@link #MAX_QUEUED_BATCHES} batches wait on any one loop. When a loop is that
  * far behind, {@link #ingest} waits for it, so the source stops fetching (its thread is the one
  * waiting) until the loop catches up; Kafka holds the rest. Events never pile up in memory past
- * what the rings hold plus that many batches.
+ * what the rings hold plus that many batches. A loop that is behind takes the batches waiting for
+ * it together (up to {@link #MAX_MERGED_EVENTS} events) and delivers them as one: each subscriber
+ * then gets one write and one flush for all of them, so a loop catches up faster the further
+ * behind it is.
  *
  * <p>Threads: {@link #ingest} runs on the Kafka source thread only; shards run on their loops;
  * {@link #live()} may be read from anywhere.
@@ -33,6 +38,8 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanoutHub.class);
     /** Batches queued on one loop before the source waits for it. */
     public static final int MAX_QUEUED_BATCHES = 64;
+    /** Events a loop that is behind delivers as one batch at most. */
+    static final int MAX_MERGED_EVENTS = 256;
 
     /** A record as the source read it. */
     public record Incoming(int stream, int partition, long offset, long timestamp, byte[] key, byte[] value) {
@@ -45,7 +52,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     private final Latencies latencies;
     private final ByteBufAllocator alloc;
     private final Shard[] shards;
-    private final Semaphore[] queued;
+    private final Inbox[] inboxes;
     private final Map<Executor, Shard> byLoop = new IdentityHashMap<>();
     private final long[] live;
     private volatile long[] liveView;
@@ -89,9 +96,9 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
             byLoop.put(loop, s);
         }
         this.shards = list.toArray(new Shard[0]);
-        this.queued = new Semaphore[shards.length];
-        for (int i = 0; i < queued.length; i++) {
-            queued[i] = new Semaphore(MAX_QUEUED_BATCHES);
+        this.inboxes = new Inbox[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            inboxes[i] = new Inbox(shards[i]);
         }
     }
 
@@ -192,24 +199,87 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
         }
         liveView = live.clone();
         ingested.addAndGet(batch.size());
-        for (int i = 0; i < shards.length; i++) {
-            Shard shard = shards[i];
-            Semaphore permits = queued[i];
-            if (!awaitRoom(permits)) {
+        for (Inbox inbox : inboxes) {
+            if (!awaitRoom(inbox.permits)) {
                 batch.forEach(Event::release); // closing: this shard's references go
                 continue;
             }
-            try {
-                shard.loop().execute(() -> {
-                    try {
-                        shard.deliver(batch);
-                    } finally {
-                        permits.release();
-                    }
-                });
-            } catch (RejectedExecutionException shuttingDown) {
+            inbox.offer(batch);
+        }
+    }
+
+    /**
+     * The batches waiting for one loop, and whether a task to deliver them is on its way. The
+     * source adds; the loop's task takes everything waiting (up to {@link #MAX_MERGED_EVENTS}
+     * events) and delivers it as one batch.
+     */
+    private static final class Inbox {
+        final Shard shard;
+        final Semaphore permits = new Semaphore(MAX_QUEUED_BATCHES);
+        final ConcurrentLinkedQueue<List<Event>> batches = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+
+        Inbox(Shard shard) {
+            this.shard = shard;
+        }
+
+        /** Takes over the batch's references for this shard; a permit is held for it. */
+        void offer(List<Event> batch) {
+            batches.add(batch);
+            if (scheduled.compareAndSet(false, true)) {
+                again();
+            }
+        }
+
+        private void drain() {
+            List<Event> merged = null;
+            boolean copied = false;
+            for (List<Event> b; (b = batches.peek()) != null; ) {
+                if (merged != null && merged.size() + b.size() > MAX_MERGED_EVENTS) {
+                    break;
+                }
+                batches.poll();
                 permits.release();
-                batch.forEach(Event::release);
+                if (merged == null) {
+                    merged = b;
+                } else {
+                    if (!copied) { // every shard has the same batch lists: never change one
+                        merged = new ArrayList<>(merged);
+                        copied = true;
+                    }
+                    merged.addAll(b);
+                }
+            }
+            try {
+                if (merged != null) {
+                    shard.deliver(merged);
+                }
+            } finally {
+                if (!batches.isEmpty()) {
+                    // More than one merge's worth was waiting: the rest after the loop's other work.
+                    again();
+                } else {
+                    scheduled.set(false);
+                    // A batch added after the last look but before the flag was cleared must not wait.
+                    if (!batches.isEmpty() && scheduled.compareAndSet(false, true)) {
+                        again();
+                    }
+                }
+            }
+        }
+
+        private void again() {
+            try {
+                shard.loop().execute(this::drain);
+            } catch (RejectedExecutionException shuttingDown) {
+                discard();
+            }
+        }
+
+        private void discard() {
+            for (List<Event> b; (b = batches.poll()) != null; ) {
+                permits.release();
+                b.forEach(Event::release);
             }
         }
     }
@@ -256,6 +326,9 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Inbox inbox : inboxes) {
+            inbox.discard(); // batches no loop took before it stopped
+        }
         rings.clear();
     }
 }
