@@ -14,7 +14,9 @@ import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.counters.Counters;
 import dev.fanfare.gateway.counters.TotalsSnapshots;
 import dev.fanfare.gateway.demo.GatewayFeedSink;
+import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
+import dev.fanfare.gateway.viewers.Viewers;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.kafka.KafkaLogEnds;
@@ -86,6 +88,7 @@ public final class GatewayServer implements AutoCloseable {
     private FanoutHub hub;
     private KafkaEventPublisher publisher;
     private Counters counters;
+    private Viewers viewers;
 
     private GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -129,11 +132,13 @@ public final class GatewayServer implements AutoCloseable {
         counters = Counters.start(config.counters().withTopicPrefix(kafka.topicPrefix())
                 .withActionsPartitions(kafka.partitions()), bootstrapServers, createTopics);
         closeInReverse.add(counters);
+        viewers = Viewers.create(config.counters().redis(), Duration.ofSeconds(2));
+        closeInReverse.add(viewers);
         IoChoice io = IoChoice.of(config.server().transport());
         boss = new MultiThreadIoEventLoopGroup(1, io.factory());
         workers = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io.factory());
         closeInReverse.add(this::stopLoopsThenHub);
-        hub = new FanoutHub(layout, config.rings(), source.start(), workers, new TotalsSnapshots(counters.service()),
+        hub = new FanoutHub(layout, config.rings(), source.start(), workers, SnapshotSource.firstOf(new TotalsSnapshots(counters.service()), viewers),
                 config.delivery(), metrics, Timers::of, PooledByteBufAllocator.DEFAULT);
         // The source stops before the loops (it may be waiting for one), the loops before the rings go.
         closeInReverse.add(source);
@@ -154,6 +159,7 @@ public final class GatewayServer implements AutoCloseable {
 
         publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000, metrics);
         closeInReverse.add(publisher);
+        viewers.start(hub.viewers(), publisher);
         ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
         closeInReverse.add(blocking::shutdownNow);
@@ -165,7 +171,7 @@ public final class GatewayServer implements AutoCloseable {
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(),
+                new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(), viewers,
                 List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
                 connections, disconnects, metrics, blocking, Access.of(config, Authenticators.of(config.auth())));
 

@@ -25,7 +25,7 @@ final class LongPollClient extends HttpPollClient {
     protected String target(String cursor) {
         Duration timeout = subscription.longPollTimeout();
         return GatewayAddress.target("/longpoll", subscription.channels(), "cursor", cursor,
-                "timeout", timeout == null ? null : Long.toString(timeout.toSeconds()));
+                "timeout", timeout == null ? null : Long.toString(timeout.toSeconds()), "viewer", viewer);
     }
 
     @Override

@@ -21,7 +21,7 @@ final class ShortPollClient extends HttpPollClient {
 
     @Override
     protected String target(String cursor) {
-        return GatewayAddress.target("/poll", subscription.channels(), "cursor", cursor);
+        return GatewayAddress.target("/poll", subscription.channels(), "cursor", cursor, "viewer", viewer);
     }
 
     @Override
