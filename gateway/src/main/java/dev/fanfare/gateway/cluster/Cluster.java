@@ -52,9 +52,10 @@ public final class Cluster implements AutoCloseable {
      * @param nodeArgs         more options for every node ({@code --partitions 8}, ...)
      * @param demoFeed         run the demo feed on the first node (on one node only: it would count twice)
      * @param onUnexpectedExit told when a process exits without being asked to
+     * @param classpath        of the broker and the nodes (the packaged gateway: its jar and {@code lib/*})
      */
     public record Options(int nodes, int port, Path dataDir, Path nginxConf, List<String> javaOptions,
-                          List<String> nodeArgs, boolean demoFeed, Consumer<String> onUnexpectedExit) {
+                          List<String> nodeArgs, boolean demoFeed, Consumer<String> onUnexpectedExit, String classpath) {
         public Options {
             if (nodes < 1) {
                 throw new IllegalArgumentException("nodes: " + nodes + " (expected: >= 1)");
@@ -266,7 +267,7 @@ public final class Cluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(options.javaOptions());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", options.classpath(), main.getName()));
         command.addAll(args);
         return command;
     }

@@ -46,7 +46,7 @@ public final class ClusterCommand implements Callable<Integer> {
         System.out.printf("fanfare cluster: starting a Kafka broker, redis-server, %d node(s) and nginx (data and logs in %s)%n",
                 nodes, dataDir.toAbsolutePath().normalize());
         Cluster cluster = Cluster.start(new Cluster.Options(nodes, port, dataDir, nginxConf, List.of(opts.trim().split("\\s+")),
-                nodeArgs, demoFeed, why -> System.out.println("fanfare cluster: " + why)));
+                nodeArgs, demoFeed, why -> System.out.println("fanfare cluster: " + why), System.getProperty("java.class.path")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("fanfare cluster: stopping");
