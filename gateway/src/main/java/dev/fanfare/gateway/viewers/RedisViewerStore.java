@@ -2,6 +2,7 @@ package dev.fanfare.gateway.viewers;
 
 import dev.fanfare.gateway.core.ViewerCount;
 import dev.fanfare.gateway.core.ViewerCounts;
+import dev.fanfare.gateway.counters.RedisCounterStore;
 import dev.fanfare.gateway.counters.RedisScript;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -48,13 +48,7 @@ final class RedisViewerStore implements ViewerStore {
     private final String window;
 
     RedisViewerStore(URI uri, Duration timeout, Duration ttl, Duration window) {
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(4);
-        pool.setMaxWait(timeout);
-        pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
-        int millis = Math.toIntExact(timeout.toMillis());
-        this.redis = new JedisPooled(pool, uri, millis, millis);
+        this.redis = RedisCounterStore.pooled(uri, 4, timeout);
         this.described = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
         this.ttl = Long.toString(ttl.toMillis());
         this.window = Long.toString(window.toMillis());
