@@ -589,4 +589,16 @@ import { connect } from '/fanfare.js';
 
   panels.forEach((p) => p.transport.start());
   fanfareStats.ready = true;
+  // How many watch each channel of the panels, over every node of a cluster (each panel here is one of them).
+  const viewersBox = document.getElementById('viewers');
+  const watched = ['ticker/*'].concat(POSTS.map((post) => 'claps/' + post), POSTS.map((post) => 'likes/' + post));
+  const showViewers = () => fetch('/viewers?' + watched.map((c) => 'channel=' + encodeURIComponent(c)).join('&'))
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status))))
+    .then((body) => {
+      fanfareStats.viewers = body.viewers;
+      viewersBox.textContent = 'watching: ' + body.viewers.filter((v) => !v.channel.startsWith('likes/'))
+        .map((v) => v.channel.replace('claps/', '') + ' ' + v.viewers).join(' · ');
+    }, () => { viewersBox.textContent = 'watching: unknown now'; });
+  showViewers();
+  setInterval(showViewers, 2000);
 }());

@@ -5,7 +5,6 @@ import dev.fanfare.feed.DemoFeedConfig;
 import dev.fanfare.gateway.auth.Authenticators;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.config.Transport;
-import dev.fanfare.gateway.core.CachedHealthCheck;
 import dev.fanfare.gateway.core.Disconnects;
 import dev.fanfare.gateway.core.Timers;
 import dev.fanfare.gateway.metrics.GatewayMetrics;
@@ -14,7 +13,10 @@ import dev.fanfare.gateway.core.HealthCheck;
 import dev.fanfare.gateway.counters.Counters;
 import dev.fanfare.gateway.counters.TotalsSnapshots;
 import dev.fanfare.gateway.demo.GatewayFeedSink;
+import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
+import dev.fanfare.gateway.viewers.Viewers;
+import dev.fanfare.gateway.kafka.BrokerWatch;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
 import dev.fanfare.gateway.kafka.KafkaLogEnds;
@@ -56,7 +58,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,7 @@ public final class GatewayServer implements AutoCloseable {
     private FanoutHub hub;
     private KafkaEventPublisher publisher;
     private Counters counters;
+    private Viewers viewers;
 
     private GatewayServer(GatewayConfig config) {
         this.config = config;
@@ -129,11 +131,13 @@ public final class GatewayServer implements AutoCloseable {
         counters = Counters.start(config.counters().withTopicPrefix(kafka.topicPrefix())
                 .withActionsPartitions(kafka.partitions()), bootstrapServers, createTopics);
         closeInReverse.add(counters);
+        viewers = Viewers.create(config.counters().redis(), Duration.ofSeconds(2));
+        closeInReverse.add(viewers);
         IoChoice io = IoChoice.of(config.server().transport());
         boss = new MultiThreadIoEventLoopGroup(1, io.factory());
         workers = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io.factory());
         closeInReverse.add(this::stopLoopsThenHub);
-        hub = new FanoutHub(layout, config.rings(), source.start(), workers, new TotalsSnapshots(counters.service()),
+        hub = new FanoutHub(layout, config.rings(), source.start(), workers, SnapshotSource.firstOf(new TotalsSnapshots(counters.service()), viewers),
                 config.delivery(), metrics, Timers::of, PooledByteBufAllocator.DEFAULT);
         // The source stops before the loops (it may be waiting for one), the loops before the rings go.
         closeInReverse.add(source);
@@ -152,21 +156,19 @@ public final class GatewayServer implements AutoCloseable {
         metrics.gauge("fanfare.actions.pending", "clap and like actions this node's counter worker has not applied yet",
                 counters::workerLag);
 
+        BrokerWatch watch = new BrokerWatch(admin, layout);
+        closeInReverse.add(watch);
         publisher = new KafkaEventPublisher(bootstrapServers, hub, kafka::topic, 10_000, metrics);
         closeInReverse.add(publisher);
+        viewers.start(hub.viewers(), watch.guard(publisher));
         ExecutorService blocking = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100),
                 r -> daemon(r, "fanfare-blocking"), new ThreadPoolExecutor.AbortPolicy());
         closeInReverse.add(blocking::shutdownNow);
-        HealthCheck kafkaUp = new CachedHealthCheck("kafka", true, Duration.ofSeconds(1),
-                () -> CompletableFuture.supplyAsync(() -> {
-                    String why = admin.whyNotWritable(Duration.ofSeconds(2));
-                    return why == null ? HealthCheck.Status.UP : HealthCheck.Status.down(why);
-                }, blocking));
         connections = new DefaultChannelGroup("fanfare-connections", GlobalEventExecutor.INSTANCE);
         GatewayServices services = new GatewayServices(config, hub,
-                new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                new KafkaLogEnds(admin, layout, hub::live, blocking), counters.service(),
-                List.of(kafkaUp, publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
+                new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), watch.guard(publisher),
+                new KafkaLogEnds(admin, layout, hub::live, blocking), watch.guard(counters.service()), viewers,
+                List.of(watch.health(), watch.partitions(), publisher.health(), source.health(), counters.health()), StaticFiles.load("web"),
                 connections, disconnects, metrics, blocking, Access.of(config, Authenticators.of(config.auth())));
 
         ConnectionLimiter limiter = new ConnectionLimiter(

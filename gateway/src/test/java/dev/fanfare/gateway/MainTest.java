@@ -28,7 +28,7 @@ class MainTest {
         "--ws-message-rate | 5:0   | burst: 0 (expected: >= 1)",
         "--trusted-proxies | proxy.local | address block: 'proxy.local' (expected: an IP address or address/bits",
         "--allowed-origins | app.example | allowed origin: 'app.example' (expected: self, localhost, * or scheme://host[:port]",
-        "--public-streams | nope   | publicStreams: [nope] (expected: streams this node serves (ticker,claps,likes,demo))",
+        "--public-streams | nope   | publicStreams: [nope] (expected: streams this node serves (ticker,claps,likes,demo,viewers))",
         "--auth-key | short        | auth key: 5 bytes (expected: at least 32 for HS256",
         "--max-connections-per-ip | -1 | limits.connectionsPerAddress: -1 (expected: >= 0 (0: no limit))",
     })

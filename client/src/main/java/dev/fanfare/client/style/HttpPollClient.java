@@ -1,5 +1,6 @@
 package dev.fanfare.client.style;
 
+import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.util.concurrent.Future;
 
@@ -13,6 +14,8 @@ import java.time.Duration;
 abstract class HttpPollClient extends AbstractStyleClient {
 
     private final HttpConnection http;
+    /** Names this client to the gateway's viewer counts ({@code viewer=}), the same across its polls and nodes. */
+    protected final String viewer = UUID.randomUUID().toString().replace("-", "");
     private long requestStartedNanos;
     private boolean resumePending;
 

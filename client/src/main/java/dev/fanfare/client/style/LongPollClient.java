@@ -26,7 +26,7 @@ final class LongPollClient extends HttpPollClient {
         Duration timeout = subscription.longPollTimeout();
         return GatewayAddress.target("/longpoll", subscription.channels(), "cursor", cursor,
                 "timeout", timeout == null ? null : Long.toString(timeout.toSeconds()),
-                "max_rate", subscription.maxRateParam());
+                "max_rate", subscription.maxRateParam(), "viewer", viewer);
     }
 
     @Override

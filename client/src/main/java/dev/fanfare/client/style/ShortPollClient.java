@@ -22,7 +22,7 @@ final class ShortPollClient extends HttpPollClient {
     @Override
     protected String target(String cursor) {
         return GatewayAddress.target("/poll", subscription.channels(), "cursor", cursor,
-                "max_rate", subscription.maxRateParam());
+                "max_rate", subscription.maxRateParam(), "viewer", viewer);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.config;
 
+import dev.fanfare.gateway.core.ViewerCounts;
 import dev.fanfare.gateway.core.DeliveryPolicy;
 import dev.fanfare.gateway.auth.AllowedOrigins;
 import dev.fanfare.gateway.core.RingLimits;
@@ -105,11 +106,21 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
                 "fanfare.", 4, true, 1000, 100_000);
 
         public Kafka {
-            streams = List.copyOf(streams);
             Check.require(!streams.isEmpty(), "streams", streams, "at least one");
+            streams = withViewers(streams);
             Check.require(partitions >= 1, "partitions", partitions, ">= 1");
             Check.require(warmupRecords >= 0, "warmupRecords", warmupRecords, ">= 0");
             Check.require(maxIngestLag >= 1, "maxIngestLag", maxIngestLag, ">= 1");
+        }
+
+        /** The streams and the viewers stream, which every node serves (last, unless named). */
+        private static List<String> withViewers(List<String> streams) {
+            if (streams.contains(ViewerCounts.STREAM)) {
+                return List.copyOf(streams);
+            }
+            List<String> all = new java.util.ArrayList<>(streams);
+            all.add(ViewerCounts.STREAM);
+            return List.copyOf(all);
         }
 
         public boolean embedded() {

@@ -63,6 +63,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     /** A record value that is not UTF-8 is delivered as a string of its repaired text, and counted. */
     private final Runnable notUtf8 = repaired::incrementAndGet;
     private final AtomicLong ingested = new AtomicLong();
+    private final ViewerCounts viewers = new ViewerCounts();
 
     /** A hub with the default delivery policy and no latency samples, on event loops. */
     public FanoutHub(StreamLayout layout, RingLimits limits, long[] start, Iterable<? extends Executor> loops,
@@ -91,7 +92,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
         this.liveView = start.clone();
         List<Shard> list = new ArrayList<>();
         for (Executor loop : loops) {
-            Shard s = new Shard(loop, timers.apply(loop), reader, cursors, policy, latencies, start);
+            Shard s = new Shard(loop, timers.apply(loop), reader, cursors, policy, latencies, viewers, start);
             list.add(s);
             byLoop.put(loop, s);
         }
@@ -100,6 +101,11 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
         for (int i = 0; i < shards.length; i++) {
             inboxes[i] = new Inbox(shards[i]);
         }
+    }
+
+    /** Who watches what on this node (SSE and WebSocket by the shards, polls by their endpoints). */
+    public ViewerCounts viewers() {
+        return viewers;
     }
 
     public StreamLayout layout() {

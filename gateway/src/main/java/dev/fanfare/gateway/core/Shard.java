@@ -113,6 +113,7 @@ public final class Shard {
     private final boolean[] conflating;
     private final int maxHeld;
     private final Latencies latencies;
+    private final ViewerCounts viewers;
     private final DeliveryStats stats = new DeliveryStats();
     private final Map<Subscriber, Registration> registrations = new IdentityHashMap<>();
     private final Map<String, List<Registration>> byChannel = new HashMap<>();
@@ -127,7 +128,7 @@ public final class Shard {
     private int subscribers;
 
     Shard(Executor loop, Timers timers, CatchUpReader reader, Cursors cursors, DeliveryPolicy policy,
-          Latencies latencies, long[] start) {
+          Latencies latencies, ViewerCounts viewers, long[] start) {
         this.loop = loop;
         this.timers = timers;
         this.reader = reader;
@@ -136,6 +137,7 @@ public final class Shard {
         this.conflating = policy.conflating(layout);
         this.maxHeld = policy.maxHeldPerSubscriber();
         this.latencies = latencies;
+        this.viewers = viewers;
         this.delivered = new Delivered(-1, start.clone());
         for (int i = 0; i < layout.streams().size(); i++) {
             byStream.add(new ArrayList<>());
@@ -762,6 +764,7 @@ public final class Shard {
         boolean had = !r.channels.isEmpty();
         for (ChannelName c : List.copyOf(channels)) {
             if (r.channels.remove(c)) {
+                viewers.add(r.style, c, -1);
                 List<Registration> list = c.isWildcard() ? byStream.get(layout.require(c).index()) : byChannel.get(c.toString());
                 removeLater(list, r);
                 if (!c.isWildcard() && list.isEmpty() && !delivering) {
@@ -817,6 +820,7 @@ public final class Shard {
             subscribers++;
         }
         r.channels.add(c);
+        viewers.add(r.style, c, 1);
         if (c.isWildcard()) {
             byStream.get(layout.require(c).index()).add(r);
         } else {

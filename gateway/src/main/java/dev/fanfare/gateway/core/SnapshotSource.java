@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.core;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -31,4 +32,25 @@ public interface SnapshotSource {
      * (it may ask a store); never completes exceptionally for a channel it covers: a failure is null.
      */
     CompletionStage<byte[]> snapshot(ChannelName channel);
+
+    /** The first of {@code sources} that covers a channel answers its snapshot. */
+    static SnapshotSource firstOf(SnapshotSource... sources) {
+        List<SnapshotSource> all = List.of(sources);
+        return new SnapshotSource() {
+            @Override
+            public boolean covers(ChannelName channel) {
+                return all.stream().anyMatch(s -> s.covers(channel));
+            }
+
+            @Override
+            public CompletionStage<byte[]> snapshot(ChannelName channel) {
+                for (SnapshotSource s : all) {
+                    if (s.covers(channel)) {
+                        return s.snapshot(channel);
+                    }
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+    }
 }

@@ -49,6 +49,14 @@ public final class RedisCounterStore implements CounterStore {
      */
     public RedisCounterStore(URI uri, int maxConnections, Duration timeout, Duration appliedMarkTtl,
             Duration releasedMarkTtl) {
+        this.redis = pooled(uri, maxConnections, timeout);
+        this.described = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+        this.appliedMarkTtlSeconds = Long.toString(Math.max(1, appliedMarkTtl.toSeconds()));
+        this.releasedMarkTtlSeconds = Long.toString(Math.max(1, releasedMarkTtl.toSeconds()));
+    }
+
+    /** A pool of at most {@code maxConnections} to {@code uri}; borrowers and calls wait at most {@code timeout}. */
+    public static JedisPooled pooled(URI uri, int maxConnections, Duration timeout) {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
@@ -58,10 +66,7 @@ public final class RedisCounterStore implements CounterStore {
         pool.setTestWhileIdle(true);
         pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
         int millis = Math.toIntExact(timeout.toMillis());
-        this.redis = new JedisPooled(pool, uri, millis, millis);
-        this.described = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
-        this.appliedMarkTtlSeconds = Long.toString(Math.max(1, appliedMarkTtl.toSeconds()));
-        this.releasedMarkTtlSeconds = Long.toString(Math.max(1, releasedMarkTtl.toSeconds()));
+        return new JedisPooled(pool, uri, millis, millis);
     }
 
     @Override

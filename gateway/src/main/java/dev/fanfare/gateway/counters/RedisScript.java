@@ -15,7 +15,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * A Lua script run by its SHA-1 ({@code EVALSHA}), sent in full only when Redis does not know it yet
  * (first use, or after a restart emptied the script cache).
  */
-final class RedisScript {
+public final class RedisScript {
 
     private final String name;
     private final String source;
@@ -29,7 +29,12 @@ final class RedisScript {
 
     /** Loads {@code <name>} from the resources next to this class. */
     static RedisScript load(String name) {
-        try (InputStream in = RedisScript.class.getResourceAsStream(name)) {
+        return load(RedisScript.class, name);
+    }
+
+    /** Loads {@code <name>} from the resources next to {@code near}. */
+    public static RedisScript load(Class<?> near, String name) {
+        try (InputStream in = near.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + name);
             }
@@ -39,7 +44,7 @@ final class RedisScript {
         }
     }
 
-    Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+    public Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {

@@ -39,15 +39,18 @@ public final class KafkaLogEnds implements LogEnds {
         if (positions == null || within(positions, live.get()) < 0) {
             return CompletableFuture.completedFuture(positions);
         }
-        return ends().thenApply(ends -> {
-            int past = within(positions, ends);
-            if (past >= 0) {
-                throw new ApiException(ErrorCode.BAD_CURSOR, "cursor: past the end of " + partitionName(past)
-                        + " (offset " + positions[past] + ", the log ends at " + ends[past]
-                        + "; expected: a cursor this gateway issued)");
-            }
-            return positions;
-        });
+        // An ask already under way may have started before the cursor's event was written (on another node):
+        // a position past its answer is checked once more against an ask started after this one arrived.
+        return ends().thenCompose(ends -> within(positions, ends) < 0 ? CompletableFuture.completedFuture(positions)
+                : ends().thenApply(fresh -> {
+                    int past = within(positions, fresh);
+                    if (past >= 0) {
+                        throw new ApiException(ErrorCode.BAD_CURSOR, "cursor: past the end of " + partitionName(past)
+                                + " (offset " + positions[past] + ", the log ends at " + fresh[past]
+                                + "; expected: a cursor this gateway issued)");
+                    }
+                    return positions;
+                }));
     }
 
     /** The first partition where {@code positions} is past {@code ends}, or -1. */

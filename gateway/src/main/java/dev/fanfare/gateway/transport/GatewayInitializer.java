@@ -37,6 +37,7 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 .get("/longpoll", new LongPollEndpoint(services)::handle)
                 .get("/sse", new SseEndpoint(services)::handle)
                 .get(WebSocketEndpoint.PATH, new WebSocketEndpoint(services, counterRequests, publishes)::handle)
+                .get(ViewersEndpoint.PATH, new ViewersEndpoint(services)::handle)
                 .get(HttpRouter.HEALTH, new HealthEndpoint(services)::handle)
                 .get(MetricsEndpoint.PATH, new MetricsEndpoint(services.metrics(), services.blocking())::handle)
                 .post(PublishEndpoint.PREFIX, new PublishEndpoint(services, publishes)::handle)

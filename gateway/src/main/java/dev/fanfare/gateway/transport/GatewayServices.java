@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.ViewerApi;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.CounterApi;
 import dev.fanfare.gateway.core.Disconnects;
@@ -26,6 +27,7 @@ public record GatewayServices(
         EventPublisher publisher,
         LogEnds logEnds,
         CounterApi counters,
+        ViewerApi viewers,
         List<HealthCheck> health,
         StaticFiles staticFiles,
         ChannelGroup connections,

@@ -1,5 +1,8 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.core.ApiException;
+import dev.fanfare.gateway.core.ErrorCode;
+import dev.fanfare.gateway.core.ViewerCounts;
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.EventPublisher;
 import dev.fanfare.gateway.limits.ClientLimits;
@@ -25,6 +28,9 @@ public final class PublishRequests {
      * @throws dev.fanfare.gateway.core.ApiException a refusal, before anything is published
      */
     public CompletionStage<String> publish(Caller caller, ChannelName channel, byte[] json) {
+        if (ViewerCounts.STREAM.equals(channel.stream())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "channel: " + channel + " (the viewers stream is written by the gateway)");
+        }
         caller.principal().requirePublish(channel);
         limits.publish(caller.user(), caller.address());
         return publisher.publish(channel, json);

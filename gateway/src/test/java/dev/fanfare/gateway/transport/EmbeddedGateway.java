@@ -1,5 +1,6 @@
 package dev.fanfare.gateway.transport;
 
+import dev.fanfare.gateway.testing.LocalViewers;
 import dev.fanfare.gateway.auth.Authenticators;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.core.Authenticator;
@@ -75,7 +76,7 @@ final class EmbeddedGateway implements AutoCloseable {
         publisher = new LocalPublisher(hub);
         services = new GatewayServices(config, hub,
                 new RequestParams(layout, hub.cursors(), config.http().maxChannelsPerRequest()), publisher,
-                LogEnds.NONE, counters, List.of(), StaticFiles.load("web"),
+                LogEnds.NONE, counters, new LocalViewers(hub.viewers()), List.of(), StaticFiles.load("web"),
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new Disconnects(), new GatewayMetrics(), Runnable::run,
                 Access.of(config, AUTHENTICATORS.computeIfAbsent(config.auth(), Authenticators::of)));
         GatewayInitializer init = new GatewayInitializer(services, new ConnectionLimiter(1000));

@@ -44,7 +44,10 @@ public final class LongPollEndpoint {
                 0, Integer.MAX_VALUE), (int) timeouts.max().toSeconds());
         int maxRate = PollEndpoint.maxRate(query);
         // Answered (empty) at the latest when the token expires: the next request needs a fresh one.
-        long deadline = System.nanoTime() + Math.min(seconds * 1000L, millisLeft(principal)) * 1_000_000L;
+        long parkMillis = Math.min(seconds * 1000L, millisLeft(principal));
+        long deadline = System.nanoTime() + parkMillis * 1_000_000L;
+        // Counted while it may be parked, and for the viewer window after: time enough to poll again.
+        PollEndpoint.sight(services.hub(), r, Style.LONGPOLL, channels, System.currentTimeMillis() + parkMillis);
         r.then(services.logEnds().check(cursor), from -> poll(r, channels, from, cursorText, limit, maxRate, deadline));
     }
 

@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import dev.fanfare.gateway.core.ApiException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 
 /**
  * {@code GET /poll}: answers at once with the events after the cursor (or snapshots without one).
@@ -33,6 +37,8 @@ public final class PollEndpoint {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
+
+    private static final Pattern VIEWER = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final GatewayServices services;
 
@@ -49,8 +55,24 @@ public final class PollEndpoint {
         long[] cursor = params.cursor(cursorText);
         int limit = limit(query);
         int maxRate = maxRate(query);
+        sight(services.hub(), r, Style.POLL, channels, System.currentTimeMillis());
         r.then(services.logEnds().check(cursor), from -> read(services.hub(), r.ctx(), channels, from, limit,
                 (c, states) -> answer(services.hub(), r, Style.POLL, c, states, thin(services.hub(), c, from, cursorText, maxRate))));
+    }
+
+    /**
+     * Counts the poll's viewer on {@code channels} until {@code untilMillis} (plus the viewer window): the one
+     * named by {@code viewer=ID}, else one per client address and user agent.
+     */
+    public static void sight(FanoutHub hub, Request r, Style style, List<ChannelName> channels, long untilMillis) {
+        String viewer = RequestParams.first(r.query(), "viewer");
+        if (viewer == null) {
+            String ua = r.http().headers().get(HttpHeaderNames.USER_AGENT, "");
+            viewer = "a-" + UUID.nameUUIDFromBytes((r.client().getHostAddress() + "|" + ua).getBytes(StandardCharsets.UTF_8));
+        } else if (!VIEWER.matcher(viewer).matches()) {
+            throw ApiException.badParameter("viewer", viewer, "1..64 of [A-Za-z0-9_-]");
+        }
+        hub.viewers().sighted(style, channels, viewer, untilMillis);
     }
 
     /** The {@code max_rate} parameter: at most this many events per second per channel; 0: no limit. */
