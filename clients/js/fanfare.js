@@ -164,6 +164,8 @@ class FanfareClient {
       throw new Error('none of the styles ' + this.options.styles.join(', ') + ' works in this environment');
     }
     this.user = this.options.user || 'anon-' + Math.random().toString(36).slice(2, 10);
+    // Who this client is in the gateway's viewer counts while it polls (the same on every poll and node).
+    this.viewer = this.options.viewer || 'js-' + Math.random().toString(36).slice(2, 14);
     this.stats = { requests: 0, bytes: 0, reconnects: 0, switches: 0 };
     this.subscriptions = new Set();
     this.styleIndex = 0;
@@ -623,6 +625,7 @@ class PollSession {
     const o = this.client.options;
     const params = channelParams(this.sub.channels, this.sink.cursor(), this.sub.maxRate);
     if (this.long) params.set('timeout', String(o.longPollTimeoutS));
+    params.set('viewer', this.client.viewer);
     this.startedAt = Date.now();
     let answer;
     try {

@@ -183,3 +183,14 @@ test('handlers see how many events each one replaced, and the subscription keeps
   assert.deepEqual(marks, [3, undefined, 2]);
   assert.deepEqual(sub.stats, { events: 3, conflated: 2, replaced: 5, duplicates: 1 });
 });
+
+test('polls name the same viewer on every request, for the gateway\'s viewer counts', async () => {
+  for (const style of ['poll', 'longpoll']) {
+    const { client, fetch } = clientOf([style]);
+    client.subscribe(['ticker/*'], recorder().handlers, { cursor: 'c0' });
+    await until(() => fetch.requests.length >= 2);
+    const viewers = fetch.requests.map((r) => r.url.searchParams.get('viewer'));
+    assert.match(viewers[0], /^[A-Za-z0-9_-]{1,64}$/, style);
+    assert.ok(viewers.every((v) => v === viewers[0]), style + ': ' + viewers);
+  }
+});
