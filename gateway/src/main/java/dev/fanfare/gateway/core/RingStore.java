@@ -245,8 +245,14 @@ public final class RingStore {
             }
             return;
         }
-        for (Event e : ring.events) {
-            if (e.seq() <= maxSeq && e.offset() >= from[e.global()] && seen.add(e)) {
+        // A ring is in offset order: from the newest back to the first one the reader has, so a
+        // poll that is nearly live costs what it gets, not the ring's length (the caller sorts).
+        for (Iterator<Event> it = ring.events.descendingIterator(); it.hasNext(); ) {
+            Event e = it.next();
+            if (e.offset() < from[e.global()]) {
+                return;
+            }
+            if (e.seq() <= maxSeq && seen.add(e)) {
                 out.add(e);
             }
         }
