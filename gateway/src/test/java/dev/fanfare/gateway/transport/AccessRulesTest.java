@@ -25,6 +25,7 @@ class AccessRulesTest {
 
     private static final GatewayConfig CHECKED = TestTokens.checked(GatewayConfig.defaults());
     private static final String DEMO_READER = TestTokens.token("alice", List.of("demo/*"), List.of());
+    private static final String DEMO_X_READER = TestTokens.token("alice", List.of("demo/x"), List.of());
 
     private static String get(String pathAndQuery, String headers) {
         return "GET " + pathAndQuery + " HTTP/1.1\r\nHost: gw.example\r\n" + headers + "\r\n";
@@ -60,7 +61,7 @@ class AccessRulesTest {
             for (String path : List.of("/poll", "/longpoll", "/sse")) {
                 g.a.request(get(path + "?channel=demo/x", ""));
                 assertStatus(g.a.output(), 401, "unauthorized");
-                g.a.request(get(path + "?channel=ticker/A", "Authorization: Bearer " + DEMO_READER + "\r\n"));
+                g.a.request(get(path + "?channel=demo/y", "Authorization: Bearer " + DEMO_X_READER + "\r\n"));
                 assertStatus(g.a.output(), 403, "forbidden");
             }
             g.a.request(get("/poll?channel=demo/x", "Authorization: Basic YWxpY2U6c2VjcmV0\r\n"));
@@ -84,11 +85,23 @@ class AccessRulesTest {
     }
 
     @Test
-    void aPublicStreamNeedsNoTokenToReadButOneToPublish() {
-        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED.withAuth(a -> a.withPublicStreams(List.of("ticker"))))) {
+    void theDefaultPublicStreamsNeedNoTokenToReadButEveryPublishClapAndLikeNeedsOne() {
+        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED)) {
+            for (String path : List.of("/poll", "/longpoll", "/sse")) {
+                g.a.request(get(path + "?channel=ticker/*&timeout=0", ""));
+                assertStatus(g.a.output(), 200, null);
+            }
+            g.b.request(get("/poll?channel=demo/x", ""));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request(post("/publish/ticker/A", "", "{\"last\":1}"));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request(post("/claps/post-1", "", "{\"count\":1}"));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request("PUT /likes/post-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+            assertStatus(g.b.output(), 401, "unauthorized");
+        }
+        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED.withAuth(a -> a.withPublicStreams(List.of())))) {
             g.a.request(get("/poll?channel=ticker/*", ""));
-            assertStatus(g.a.output(), 200, null);
-            g.a.request(post("/publish/ticker/A", "", "{\"last\":1}"));
             assertStatus(g.a.output(), 401, "unauthorized");
         }
     }
