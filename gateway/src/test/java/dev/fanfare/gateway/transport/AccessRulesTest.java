@@ -226,6 +226,23 @@ class AccessRulesTest {
     }
 
     @Test
+    void clapsPastTheAddressRateAre429WhoeverClaps() {
+        GatewayConfig c = GatewayConfig.defaults().withLimits(l -> l.withExempt(List.of())
+                .withCounts(new ClientLimits.Pair(Rate.OFF, new Rate(1, 2))));
+        try (EmbeddedGateway g = new EmbeddedGateway(c)) {
+            g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
+            assertStatus(g.a.output(), 202, null);
+            g.b.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
+            assertStatus(g.b.output(), 202, null);
+            g.b.request(post("/claps/p", "", "{\"user\":\"u3\"}"));
+            String limited = g.b.output();
+            assertStatus(limited, 429, "rate_limited");
+            assertTrue(limited.contains("retry-after: 1"), limited);
+            assertTrue(limited.contains("too many from this address"), limited);
+        }
+    }
+
+    @Test
     void aParkedLongPollIsAnsweredWhenItsTokenExpires() {
         String shortLived = TestTokens.token("alice", List.of("demo/*"), List.of(), Duration.ofSeconds(2));
         try (EmbeddedGateway g = new EmbeddedGateway(CHECKED)) {
