@@ -132,6 +132,21 @@ public final class Main implements Callable<Integer> {
             description = "messages per second one WebSocket may send (env FANFARE_WS_MESSAGE_RATE; default ${DEFAULT-VALUE})")
     String wsMessageRate;
 
+    @Option(names = "--ws-refusals-before-close", defaultValue = "${env:FANFARE_WS_REFUSALS_BEFORE_CLOSE:-20}",
+            description = "WebSocket messages refused for rate in a row before the connection is closed (1008)"
+                    + " (env FANFARE_WS_REFUSALS_BEFORE_CLOSE; default ${DEFAULT-VALUE})")
+    int wsRefusalsBeforeClose;
+
+    @Option(names = "--request-timeout", defaultValue = "${env:FANFARE_REQUEST_TIMEOUT:-10}", paramLabel = "SECONDS",
+            description = "a request's head and body must arrive within this of its first byte, else 408 and close"
+                    + " (slow headers) (env FANFARE_REQUEST_TIMEOUT; default ${DEFAULT-VALUE})")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--idle-timeout", defaultValue = "${env:FANFARE_IDLE_TIMEOUT:-75}", paramLabel = "SECONDS",
+            description = "a keep-alive connection with no request for this long is closed (env FANFARE_IDLE_TIMEOUT;"
+                    + " default ${DEFAULT-VALUE})")
+    int idleTimeoutSeconds;
+
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
@@ -156,11 +171,12 @@ public final class Main implements Callable<Integer> {
                         DeliveryPolicy.DEFAULT.maxHeldPerSubscriber()))
                 .withCounters(c -> c.withRedis(CountersConfig.parseRedis(redis)))
                 .withWebSocket(w -> w.withMaxChannelsPerConnection(wsMaxChannels))
+                .withHttp(h -> h.withTimeouts(Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds)))
                 .withAuth(a -> auth.applyTo(a).withPublicStreams(publicStreams()).withAllowedOrigins(given(allowedOrigins)))
                 .withLimits(l -> l.withConnectionsPerAddress(maxConnectionsPerIp)
                         .withPublishes(new ClientLimits.Pair(Rate.parse(publishRate), Rate.parse(publishRatePerIp)))
                         .withCounts(new ClientLimits.Pair(Rate.parse(clapRate), Rate.parse(clapRatePerIp)))
-                        .withWebSocketMessages(Rate.parse(wsMessageRate))
+                        .withWebSocketMessages(Rate.parse(wsMessageRate)).withRefusalsBeforeClose(wsRefusalsBeforeClose)
                         .withTrustedProxies(given(trustedProxies)).withExempt(given(exemptAddresses)))
                 .withDemoFeed(demoFeed);
     }

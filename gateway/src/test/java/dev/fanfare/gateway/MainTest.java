@@ -36,6 +36,8 @@ class MainTest {
         "--jwks | /nonexistent/jwks.json | jwks: cannot read /nonexistent/jwks.json",
         "--jwt-clock-skew | 3600   | auth.clockSkew: PT1H (expected: 0 to 5 minutes)",
         "--max-connections-per-ip | -1 | limits.connectionsPerAddress: -1 (expected: >= 0 (0: no limit))",
+        "--request-timeout | 0     | requestTimeout: PT0S (expected: > 0)",
+        "--ws-refusals-before-close | 0 | limits.refusalsBeforeClose: 0 (expected: >= 1)",
     })
     void aMalformedOptionIsAUsageErrorNamingIt(String option, String value, String reason) {
         StringWriter err = new StringWriter();
@@ -51,14 +53,17 @@ class MainTest {
                 "--jwt-audience", "fanfare", "--jwt-clock-skew", "5", "--public-streams", "ticker,claps",
                 "--allowed-origins", "https://app.example", "--trusted-proxies", "10.0.0.0/8", "--exempt-addresses", "",
                 "--max-connections-per-ip", "7", "--publish-rate", "3", "--publish-rate-per-ip", "4:9", "--clap-rate", "5",
-                "--clap-rate-per-ip", "6", "--ws-message-rate", "8", "--ws-max-channels", "40");
+                "--clap-rate-per-ip", "6", "--ws-message-rate", "8", "--ws-max-channels", "40", "--ws-refusals-before-close", "3",
+                "--request-timeout", "4", "--idle-timeout", "30");
         GatewayConfig c = main.config();
         assertEquals(GatewayConfig.Auth.DEFAULTS.withJwks(Path.of("/etc/fanfare/jwks.json")).withIssuer("https://app.example")
                 .withAudience("fanfare").withClockSkew(Duration.ofSeconds(5)).withPublicStreams(List.of("ticker", "claps")).withAllowedOrigins(List.of("https://app.example")), c.auth());
         assertEquals(new GatewayConfig.Limits(7, new ClientLimits.Pair(new Rate(3, 6), new Rate(4, 9)),
-                new ClientLimits.Pair(new Rate(5, 10), new Rate(6, 12)), new Rate(8, 16), 20, List.of("10.0.0.0/8"),
+                new ClientLimits.Pair(new Rate(5, 10), new Rate(6, 12)), new Rate(8, 16), 3, List.of("10.0.0.0/8"),
                 List.of()), c.limits());
         assertEquals(40, c.webSocket().maxChannelsPerConnection());
+        assertEquals(Duration.ofSeconds(4), c.http().requestTimeout());
+        assertEquals(Duration.ofSeconds(30), c.http().idleTimeout());
     }
 
     @Test
@@ -67,6 +72,7 @@ class MainTest {
         new CommandLine(main).parseArgs();
         assertEquals(GatewayConfig.Auth.DEFAULTS, main.config().auth());
         assertEquals(GatewayConfig.Limits.DEFAULTS, main.config().limits());
+        assertEquals(GatewayConfig.Http.DEFAULTS, main.config().http());
     }
 
     @Test
