@@ -80,8 +80,8 @@ public final class TokenCommand implements Callable<Integer> {
         try {
             new TokenVerifier(config, Clock.systemUTC()).authenticate(token);
         } catch (ApiException refused) {
-            throw new IllegalArgumentException("keys: the gateway with this configuration would refuse the token: "
-                    + refused.getMessage() + " (expected: --jwt-private-key the other half of --jwt-public-key)", refused);
+            throw new IllegalArgumentException("signing key: not the other half of the gateway's key, which would refuse"
+                    + " the token: " + refused.getMessage(), refused);
         }
     }
 

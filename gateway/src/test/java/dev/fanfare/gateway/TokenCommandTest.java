@@ -69,8 +69,8 @@ class TokenCommandTest {
                 alone.err());
         Run mismatch = run("--jwt-public-key", publicKey.toString(), "--jwt-private-key", otherKey.toString(), "--sub", "bob");
         assertEquals(2, mismatch.exit());
-        assertTrue(mismatch.err().contains("keys: the gateway with this configuration would refuse the token: token:"
-                + " signature not valid"), mismatch.err());
+        assertTrue(mismatch.err().contains("signing key: not the other half of the gateway's key, which would refuse the"
+                + " token: token: signature not valid"), mismatch.err());
         assertEquals("", mismatch.out(), "no token printed");
         Run both = run("--jwt-secret", TestTokens.KEY, "--jwks", publicKey.toString(), "--sub", "bob");
         assertEquals(2, both.exit());

@@ -16,7 +16,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.fanfare.gateway.config.GatewayConfig;
 import java.nio.file.Path;
 import java.security.Key;
-import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
@@ -67,7 +66,7 @@ public final class TokenIssuer {
                 Key key = TokenKeys.Pem.privateKey(TokenKeys.read("jwt-private-key", privateKey), "jwt-private-key");
                 if (key instanceof RSAPrivateKey rsa) {
                     header = header(JWSAlgorithm.RS256, null);
-                    signer = new RSASSASigner((PrivateKey) rsa);
+                    signer = new RSASSASigner(rsa);
                 } else {
                     ECPrivateKey ec = (ECPrivateKey) key;
                     header = header(TokenKeys.es256("jwt-private-key", ec), null);

@@ -43,6 +43,13 @@ class AccessRulesTest {
         }
     }
 
+    /** A 429 that says when to retry. */
+    private static String assertRateLimited(String answer) {
+        assertStatus(answer, 429, "rate_limited");
+        assertTrue(answer.contains("retry-after: 1"), answer);
+        return answer;
+    }
+
     @Test
     void aTokenThatGrantsTheChannelIsTakenFromTheHeaderTheCookieOrTheQuery() {
         try (EmbeddedGateway g = new EmbeddedGateway(CHECKED)) {
@@ -209,17 +216,13 @@ class AccessRulesTest {
                 assertStatus(g.a.output(), 202, null);
             }
             g.a.request(post("/publish/demo/x", "", "{\"n\":1}"));
-            String limited = g.a.output();
-            assertStatus(limited, 429, "rate_limited");
-            assertTrue(limited.contains("retry-after: 1"), limited);
+            String limited = assertRateLimited(g.a.output());
             assertFalse(limited.contains("retryAfter\""), "the body keeps its two fields: " + limited);
             assertTrue(g.a.channel.isActive(), "a 429 keeps the connection");
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
             assertStatus(g.a.output(), 202, null);
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
-            String clapLimited = g.a.output();
-            assertStatus(clapLimited, 429, "rate_limited");
-            assertTrue(clapLimited.contains("retry-after: 1"), clapLimited);
+            assertRateLimited(g.a.output());
             g.a.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
             assertStatus(g.a.output(), 202, null);
         }
@@ -235,10 +238,7 @@ class AccessRulesTest {
             g.b.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
             assertStatus(g.b.output(), 202, null);
             g.b.request(post("/claps/p", "", "{\"user\":\"u3\"}"));
-            String limited = g.b.output();
-            assertStatus(limited, 429, "rate_limited");
-            assertTrue(limited.contains("retry-after: 1"), limited);
-            assertTrue(limited.contains("too many from this address"), limited);
+            assertTrue(assertRateLimited(g.b.output()).contains("too many from this address"));
         }
     }
 
