@@ -55,7 +55,7 @@ public final class Credentials {
     /**
      * {@code uri} with the value of every {@code access_token} parameter replaced, for logs: the
      * parameters as the query decoder reads them, separated by {@code &} or {@code ;}, each name
-     * percent-decoded ({@code access%5Ftoken} is one too).
+     * percent-decoded ({@code access%5Ftoken} is one too) and without leading {@code =}.
      */
     public static String redact(String uri) {
         int query = uri.indexOf('?');
@@ -70,8 +70,12 @@ public final class Credentials {
             while (sep < end && uri.charAt(sep) != '&' && uri.charAt(sep) != ';') {
                 sep++;
             }
-            int eq = uri.indexOf('=', from);
-            if (eq >= 0 && eq < sep && isTokenName(uri.substring(from, eq))) {
+            int name = from;
+            while (name < sep && uri.charAt(name) == '=') {
+                name++; // the decoder skips a name's leading '=': "?=access_token=x" names access_token
+            }
+            int eq = uri.indexOf('=', name);
+            if (eq >= 0 && eq < sep && isTokenName(uri.substring(name, eq))) {
                 b.append(uri, from, eq + 1).append("REDACTED");
             } else {
                 b.append(uri, from, sep);

@@ -54,7 +54,10 @@ class RefusalLogTest {
         assertEquals("/poll?channel=x", Credentials.redact("/poll?channel=x"));
     }
 
-    /** Found by RequestParamsFuzzTest: the query decoder also splits on ';' and decodes names, so redaction must too. */
+    /**
+     * Found by RequestParamsFuzzTest: the query decoder also splits on ';', decodes names and skips
+     * a name's leading '=', so redaction must too.
+     */
     @Test
     void aTokenIsRedactedWhereverTheQueryDecoderFindsOne() {
         assertEquals("/sse?limit=1;access_token=REDACTED;x=y", Credentials.redact("/sse?limit=1;access_token=a.b.c;x=y"));
@@ -63,6 +66,8 @@ class RefusalLogTest {
         assertEquals("/ws?access_token=REDACTED#access_token=kept", Credentials.redact("/ws?access_token=a#access_token=kept"));
         assertEquals("/ws?access_token&access_token=REDACTED&&x", Credentials.redact("/ws?access_token&access_token=&&x"));
         assertEquals("/poll?channel=a%zz&access_token=REDACTED", Credentials.redact("/poll?channel=a%zz&access_token=t"));
+        assertEquals("/poll?=access_token=REDACTED&==access_token=REDACTED",
+                Credentials.redact("/poll?=access_token=a.b.c&==access_token=d"));
     }
 
     @Test
