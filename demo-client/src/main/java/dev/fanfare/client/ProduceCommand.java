@@ -54,6 +54,11 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "The gateway (default: ${DEFAULT-VALUE}).")
     URI url;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:FANFARE_TOKEN}",
+            description = "Access token for a gateway that checks them (env FANFARE_TOKEN): it must grant publishing on"
+                    + " ticker/*; claps and likes then count for its sub, not for simulated users.")
+    String token;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "Seed of the random choices: the same seed sends the same sequence (and the same user ids).")
     Long seed;
@@ -102,7 +107,7 @@ public final class ProduceCommand implements Callable<Integer> {
         err.flush();
 
         long startNanos = System.nanoTime();
-        DemoFeed feed = new DemoFeed(config, new HttpFeedSink(url, REQUEST_TIMEOUT));
+        DemoFeed feed = new DemoFeed(config, new HttpFeedSink(url, REQUEST_TIMEOUT, token));
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch reported = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {

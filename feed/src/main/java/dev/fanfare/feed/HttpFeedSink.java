@@ -20,6 +20,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>claps: {@code POST /claps/<post>} with {@code {"user":..,"count":..}};</li>
  *   <li>likes: {@code PUT} (like) or {@code DELETE} (unlike) {@code /likes/<post>} with {@code {"user":..}}.</li>
  * </ul>
+ * With an access token, every request carries it ({@code Authorization: Bearer}) and claps and likes leave
+ * {@code user} out: they count for the token's subject (a gateway with a key refuses a body naming another user).
  * Each stage completes normally on a 2xx answer and exceptionally with a {@link RejectedException} carrying the
  * gateway's JSON error otherwise, or with the I/O error when the gateway cannot be reached. Nothing here blocks the
  * caller; the client's own threads carry the I/O.
@@ -33,15 +35,22 @@ public final class HttpFeedSink implements FeedSink {
     private final HttpClient client;
     private final String baseUrl;
     private final Duration requestTimeout;
+    private final String token;
 
-    /** A sink for the gateway at {@code baseUrl} (e.g. {@code http://localhost:8080}). */
+    /** A sink for the gateway at {@code baseUrl} (e.g. {@code http://localhost:8080}), without a token. */
     public HttpFeedSink(URI baseUrl, Duration requestTimeout) {
+        this(baseUrl, requestTimeout, null);
+    }
+
+    /** A sink that shows the gateway {@code token} (null or blank: none). */
+    public HttpFeedSink(URI baseUrl, Duration requestTimeout, String token) {
         String base = baseUrl.toString();
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("baseUrl: " + base + " (expected: an http:// or https:// URL)");
         }
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.requestTimeout = requestTimeout;
+        this.token = token == null || token.isBlank() ? null : token.strip();
         // HTTP/1.1: the client would otherwise try an h2c upgrade on every new plain-text connection.
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -57,14 +66,16 @@ public final class HttpFeedSink implements FeedSink {
     @Override
     public CompletionStage<?> clap(String post, String user, int count) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", user);
+        if (token == null) {
+            body.put("user", user);
+        }
         body.put("count", count);
         return send("POST", "/claps/" + post, body);
     }
 
     @Override
     public CompletionStage<?> like(String post, String user, boolean like) {
-        return send(like ? "PUT" : "DELETE", "/likes/" + post, Map.of("user", user));
+        return send(like ? "PUT" : "DELETE", "/likes/" + post, token == null ? Map.of("user", user) : Map.of());
     }
 
     private CompletionStage<HttpResponse<byte[]>> send(String method, String path, Map<String, Object> body) {
@@ -80,11 +91,14 @@ public final class HttpFeedSink implements FeedSink {
     private CompletionStage<HttpResponse<byte[]>> send(String method, String path, byte[] json) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(requestTimeout)
                     .header("Content-Type", APPLICATION_JSON)
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(json))
-                    .build();
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(json));
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            request = builder.build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

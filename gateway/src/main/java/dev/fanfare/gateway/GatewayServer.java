@@ -272,9 +272,13 @@ public final class GatewayServer implements AutoCloseable {
      */
     private void stopServing() throws InterruptedException {
         serverChannel.close().sync();
+        long start = System.nanoTime();
+        log.info("stopping: draining {} connections (at most {} s)", connections.size(), DRAIN_TIMEOUT.toSeconds());
         connections.forEach(ch -> ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(Shutdown.INSTANCE)));
         connections.newCloseFuture().await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        int left = connections.size();
         connections.close().await(2, TimeUnit.SECONDS);
+        log.info("drained in {} ms{}", (System.nanoTime() - start) / 1_000_000, left == 0 ? "" : "; closed " + left + " that were still open");
     }
 
     private void stopLoopsThenHub() {
@@ -299,6 +303,9 @@ public final class GatewayServer implements AutoCloseable {
                 log.warn("while stopping: {}", e.toString());
             }
         }
-        closeInReverse.clear();
+        if (!closeInReverse.isEmpty()) {
+            closeInReverse.clear();
+            log.info("stopped");
+        }
     }
 }

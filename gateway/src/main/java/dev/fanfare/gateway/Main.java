@@ -100,8 +100,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     AuthOptions auth;
 
-    @Option(names = "--public-streams", split = ",", defaultValue = "${env:FANFARE_PUBLIC_STREAMS:-}", paramLabel = "STREAM",
-            description = "with --auth-key: streams anybody may subscribe to without a token (env FANFARE_PUBLIC_STREAMS; default none)")
+    @Option(names = "--public-streams", split = ",", defaultValue = "${env:FANFARE_PUBLIC_STREAMS:-ticker,claps,likes}",
+            paramLabel = "STREAM", description = "with a key: streams anybody may subscribe to without a token; 'none' for"
+                    + " none (env FANFARE_PUBLIC_STREAMS; default ${DEFAULT-VALUE}, those this node serves)")
     List<String> publicStreams;
 
     @Option(names = "--allowed-origins", split = ",", defaultValue = "${env:FANFARE_ALLOWED_ORIGINS:-self,localhost}",
@@ -142,6 +143,21 @@ public final class Main implements Callable<Integer> {
             description = "messages per second one WebSocket may send (env FANFARE_WS_MESSAGE_RATE; default ${DEFAULT-VALUE})")
     String wsMessageRate;
 
+    @Option(names = "--ws-refusals-before-close", defaultValue = "${env:FANFARE_WS_REFUSALS_BEFORE_CLOSE:-20}",
+            description = "WebSocket messages refused for rate in a row before the connection is closed (1008)"
+                    + " (env FANFARE_WS_REFUSALS_BEFORE_CLOSE; default ${DEFAULT-VALUE})")
+    int wsRefusalsBeforeClose;
+
+    @Option(names = "--request-timeout", defaultValue = "${env:FANFARE_REQUEST_TIMEOUT:-10}", paramLabel = "SECONDS",
+            description = "a request's head and body must arrive within this of its first byte, else 408 and close"
+                    + " (slow headers) (env FANFARE_REQUEST_TIMEOUT; default ${DEFAULT-VALUE})")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--idle-timeout", defaultValue = "${env:FANFARE_IDLE_TIMEOUT:-75}", paramLabel = "SECONDS",
+            description = "a keep-alive connection with no request for this long is closed (env FANFARE_IDLE_TIMEOUT;"
+                    + " default ${DEFAULT-VALUE})")
+    int idleTimeoutSeconds;
+
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
@@ -152,6 +168,7 @@ public final class Main implements Callable<Integer> {
     /** The options as a configuration; a malformed one fails here, with its reason. */
     GatewayConfig config() {
         return GatewayConfig.defaults()
+                .withAuth(a -> a.withPublicStreams(List.of())) // set below with the rest, once the streams are
                 .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport)
                         .withMaxConnections(maxConnections).withSendBuffer(socketSendBufferKb * 1024))
                 .withKafka(k -> k.withBootstrap(kafka).withDataDir(dataDir).withStreams(streams)
@@ -166,13 +183,27 @@ public final class Main implements Callable<Integer> {
                         DeliveryPolicy.DEFAULT.maxHeldPerSubscriber()))
                 .withCounters(c -> c.withRedis(CountersConfig.parseRedis(redis)))
                 .withWebSocket(w -> w.withMaxChannelsPerConnection(wsMaxChannels))
-                .withAuth(a -> auth.applyTo(a).withPublicStreams(given(publicStreams)).withAllowedOrigins(given(allowedOrigins)))
+                .withHttp(h -> h.withTimeouts(Duration.ofSeconds(requestTimeoutSeconds), Duration.ofSeconds(idleTimeoutSeconds)))
+                .withAuth(a -> auth.applyTo(a).withPublicStreams(publicStreams()).withAllowedOrigins(given(allowedOrigins)))
                 .withLimits(l -> l.withConnectionsPerAddress(maxConnectionsPerIp)
                         .withPublishes(new ClientLimits.Pair(Rate.parse(publishRate), Rate.parse(publishRatePerIp)))
                         .withCounts(new ClientLimits.Pair(Rate.parse(clapRate), Rate.parse(clapRatePerIp)))
-                        .withWebSocketMessages(Rate.parse(wsMessageRate))
+                        .withWebSocketMessages(Rate.parse(wsMessageRate)).withRefusalsBeforeClose(wsRefusalsBeforeClose)
                         .withTrustedProxies(given(trustedProxies)).withExempt(given(exemptAddresses)))
                 .withDemoFeed(demoFeed);
+    }
+
+    /**
+     * The public streams: as given ('none': none); the default, only those of them this node serves
+     * (a stream named on purpose must be served: a typo would open nothing, silently).
+     */
+    private List<String> publicStreams() {
+        List<String> given = given(publicStreams);
+        if (given.equals(List.of("none"))) {
+            return List.of();
+        }
+        return given.equals(GatewayConfig.Auth.DEFAULT_PUBLIC_STREAMS)
+                ? given.stream().filter(given(streams)::contains).toList() : given;
     }
 
     /** A list option without its blank entries (an empty default is one). */
@@ -191,7 +222,7 @@ public final class Main implements Callable<Integer> {
             }
             config = config();
             if (config.auth().enabled()) {
-                TokenKeys.of(config.auth()).verifier(); // a key that cannot work stops the start here, with its reason
+                TokenKeys.of(config.auth()); // a key that cannot work stops the start here, with its reason
             }
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);
@@ -208,8 +239,9 @@ public final class Main implements Callable<Integer> {
                 + "  Kafka:      %s%n", p, p, p, server.bootstrapServers());
         System.out.println(config.auth().enabled()
                 ? "  Tokens:     required; make one with ./fanfare token --sub you --subscribe 'demo/*' --publish 'demo/*'"
-                        + " (same FANFARE_AUTH_KEY), send it as Authorization: Bearer <token>\n"
-                : "  Tokens:     not checked (no --auth-key): anybody may do anything; see docs/SECURITY.md\n");
+                        + " (same key options), send it as Authorization: Bearer <token>\n"
+                : "  Tokens:     not checked (no --jwt-secret, --jwt-public-key or --jwks): anybody may do anything;"
+                        + " see docs/SECURITY.md\n");
         stopped.await();
         return 0;
     }

@@ -1,7 +1,10 @@
 package dev.fanfare.gateway;
 
 import dev.fanfare.gateway.auth.TokenIssuer;
+import dev.fanfare.gateway.auth.TokenVerifier;
+import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.config.GatewayConfig;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -22,11 +25,19 @@ import picocli.CommandLine.Spec;
  * them for its users (for trying the gateway with auth on, and for scripts).
  */
 @Command(name = "fanfare token", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Prints an access token signed with the configured key (--auth-key or FANFARE_AUTH_KEY).")
+        description = {"Prints an access token signed with the configured key, as the application would issue it:",
+                "--jwt-secret (HS256), --jwt-private-key (RS256 or ES256: the private half of the gateway's"
+                        + " --jwt-public-key), or --jwks (a set with a private key). With a verification key"
+                        + " configured too, the token is checked against it before it is printed."})
 public final class TokenCommand implements Callable<Integer> {
 
     @Mixin
     AuthOptions auth;
+
+    @Option(names = "--jwt-private-key", defaultValue = "${env:FANFARE_JWT_PRIVATE_KEY}", paramLabel = "FILE",
+            description = "RS256 or ES256: the PEM private key (PKCS#8, RSA or EC P-256) to sign with, the other half"
+                    + " of the gateway's --jwt-public-key (env FANFARE_JWT_PRIVATE_KEY)")
+    Path privateKey;
 
     @Option(names = "--sub", required = true, description = "the user the token is for (claps and likes count for it)")
     String subject;
@@ -50,14 +61,28 @@ public final class TokenCommand implements Callable<Integer> {
     public Integer call() {
         String token;
         try {
-            token = new TokenIssuer(auth.applyTo(GatewayConfig.Auth.DEFAULTS), Clock.systemUTC())
-                    .issue(subject, subscribe, publish, ttl);
+            GatewayConfig.Auth config = auth.applyTo(GatewayConfig.Auth.DEFAULTS);
+            token = new TokenIssuer(config, privateKey == null || privateKey.toString().isBlank() ? null : privateKey,
+                    Clock.systemUTC()).issue(subject, subscribe, publish, ttl);
+            if (config.enabled()) {
+                requireVerifiable(config, token);
+            }
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage(), bad);
         }
         spec.commandLine().getOut().println(token);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** A token the gateway with {@code config} would refuse is not printed: the keys do not match. */
+    private static void requireVerifiable(GatewayConfig.Auth config, String token) {
+        try {
+            new TokenVerifier(config, Clock.systemUTC()).authenticate(token);
+        } catch (ApiException refused) {
+            throw new IllegalArgumentException("signing key: not the other half of the gateway's key, which would refuse"
+                    + " the token: " + refused.getMessage(), refused);
+        }
     }
 
     /** A token's lifetime as people type it: whole seconds, minutes, hours or days, or ISO-8601. */

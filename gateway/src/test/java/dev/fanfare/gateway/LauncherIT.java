@@ -2,6 +2,7 @@ package dev.fanfare.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.fanfare.gateway.auth.TokenIssuer;
+import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.GatewayProcess;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,6 +47,8 @@ class LauncherIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
                     HttpRequest.newBuilder(URI.create(base + "/poll?channel=ticker/*")).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("\"channel\":\"ticker/"));
+            assertEquals(1, occurrences(gateway.output(), "auth: no key configured: anybody may subscribe, publish, clap"
+                    + " and like as anyone"), "said once at start: " + gateway.output());
         } finally {
             assertTrue(gateway.stop(), "stops on SIGTERM");
         }
@@ -68,5 +76,41 @@ class LauncherIT {
         List<String> text = gateway.output().lines()
                 .filter(l -> !l.startsWith("{") && !l.isBlank() && !l.startsWith("Fanfare is up") && !l.startsWith("  ")).toList();
         assertEquals(List.of(), text, "nothing logged as text");
+    }
+
+    @Test
+    @Timeout(120)
+    void withASecretInTheEnvironmentThePublicStreamsAreReadWithoutATokenAndTheRestNeedsOne() throws Exception {
+        String secret = "a-secret-for-the-launcher-test-of-48-bytes-long";
+        GatewayProcess gateway = GatewayProcess.start(List.of("-Xmx512m"), List.of("--no-demo-feed"),
+                Map.of("FANFARE_JWT_SECRET", secret));
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://localhost:" + gateway.port();
+            assertEquals(200, get(http, base + "/poll?channel=ticker/*", null).statusCode(), "a default public stream");
+            assertEquals(200, get(http, base + "/poll?channel=likes/post-1", null).statusCode(), "a default public stream");
+            HttpResponse<String> refused = get(http, base + "/poll?channel=demo/x", null);
+            assertEquals(401, refused.statusCode(), refused.body());
+            String token = new TokenIssuer(GatewayConfig.Auth.DEFAULTS.withJwtSecret(secret), Clock.systemUTC())
+                    .issue("alice", List.of("demo/*"), List.of(), Duration.ofMinutes(5));
+            assertEquals(200, get(http, base + "/poll?channel=demo/x", token).statusCode());
+            assertTrue(gateway.output().contains("auth: tokens required, checked with HS256 (--jwt-secret); public streams:"
+                    + " ticker,claps,likes"), gateway::output);
+            assertFalse(gateway.output().contains(secret), "the secret is never printed");
+        } finally {
+            assertTrue(gateway.stop(), "stops on SIGTERM");
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String uri, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(uri));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int occurrences(String text, String line) {
+        return text.split(Pattern.quote(line), -1).length - 1;
     }
 }

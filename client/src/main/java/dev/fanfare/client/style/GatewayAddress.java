@@ -1,5 +1,7 @@
 package dev.fanfare.client.style;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringEncoder;
 
 import java.net.InetAddress;
@@ -10,12 +12,39 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Where a gateway listens, resolved once on the caller's thread so that no event loop ever waits on DNS.
+ * Where a gateway listens, resolved once on the caller's thread so that no event loop ever waits on DNS,
+ * and the access token every request to it carries, if any.
  *
  * @param host   the host as given (sent in {@code Host} headers)
  * @param socket the resolved address to connect to
+ * @param token  sent as {@code Authorization: Bearer} on every request, the WebSocket upgrade and SSE included
+ *               (a Java client can set headers); null: none, for a gateway without a key
  */
-public record GatewayAddress(String host, InetSocketAddress socket) {
+public record GatewayAddress(String host, InetSocketAddress socket, String token) {
+
+    public GatewayAddress {
+        token = token == null || token.isBlank() ? null : token.strip();
+    }
+
+    public GatewayAddress(String host, InetSocketAddress socket) {
+        this(host, socket, null);
+    }
+
+    /** The same gateway, asked with {@code accessToken} (null or blank: none). */
+    public GatewayAddress withToken(String accessToken) {
+        return new GatewayAddress(host, socket, accessToken);
+    }
+
+    /** Adds {@code Authorization: Bearer <token>} to a request's headers when there is a token. */
+    public HttpHeaders authorize(HttpHeaders headers) {
+        return token == null ? headers : headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+    }
+
+    /** Never the token: an address is printed in messages. */
+    @Override
+    public String toString() {
+        return "GatewayAddress[" + baseUrl() + (token == null ? "" : ", with a token") + "]";
+    }
 
     /**
      * Parses {@code http://host[:port]} (a path is not allowed: the gateway serves from its root).

@@ -107,6 +107,7 @@ public final class HttpConnection {
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         request.headers().set(HttpHeaderNames.HOST, gateway.hostHeader());
         request.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+        gateway.authorize(request.headers());
         if (body != null) {
             request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }

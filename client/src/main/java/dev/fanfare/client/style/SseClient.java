@@ -67,6 +67,7 @@ final class SseClient extends ConnectionStyleClient {
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        subscription.gateway().authorize(request.headers());
         String resumeFrom = intake.cursor();
         if (resumeFrom != null && !resumeFrom.equals(subscription.cursor())) {
             request.headers().set("Last-Event-ID", resumeFrom);

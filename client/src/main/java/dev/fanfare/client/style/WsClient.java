@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -56,6 +57,7 @@ final class WsClient extends ConnectionStyleClient {
     protected void addHandlers(ChannelPipeline pipeline) {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(URI.create("ws://" + subscription.gateway().hostHeader() + "/ws"))
+                .customHeaders(subscription.gateway().authorize(new DefaultHttpHeaders()))
                 .version(WebSocketVersion.V13)
                 .maxFramePayloadLength(MAX_MESSAGE_BYTES)
                 .handleCloseFrames(false)

@@ -40,7 +40,8 @@ final class Network implements AutoCloseable {
                 shaping = ShapingProxy.start(next, plan.link(), 1);
                 next = new InetSocketAddress(InetAddress.getLoopbackAddress(), shaping.port());
             }
-            return new Network(nginx, shaping, GatewayAddress.parse("http://127.0.0.1:" + next.getPort()));
+            GatewayAddress viaTheNetwork = GatewayAddress.parse("http://127.0.0.1:" + next.getPort());
+            return new Network(nginx, shaping, viaTheNetwork.withToken(gateway.token()));
         } catch (IOException e) {
             if (nginx != null) {
                 nginx.close();

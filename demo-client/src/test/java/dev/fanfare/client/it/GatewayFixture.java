@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanfare.gateway.GatewayServer;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.TestKafka;
+import dev.fanfare.gateway.testing.TestTokens;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway for the demo-client's integration tests: in this JVM, on the shared test Kafka broker,
@@ -26,14 +29,30 @@ final class GatewayFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String token;
     private GatewayConfig config;
     private GatewayServer server;
 
     GatewayFixture() {
+        this(UnaryOperator.identity(), null);
+    }
+
+    /**
+     * @param change what differs from the default node
+     * @param token  what this fixture's own publishes and polls show the gateway (null: none)
+     */
+    private GatewayFixture(UnaryOperator<GatewayConfig> change, String token) {
         GatewayConfig base = GatewayConfig.defaults().withPort(0).withBootstrap(TestKafka.bootstrapServers()).withDemoFeed(false);
-        config = base.withServer(s -> s.withHost("127.0.0.1")).withKafka(k -> k.withTopicPrefix(TestKafka.uniqueTopicPrefix()));
+        config = change.apply(base.withServer(s -> s.withHost("127.0.0.1"))
+                .withKafka(k -> k.withTopicPrefix(TestKafka.uniqueTopicPrefix())));
+        this.token = token;
         server = GatewayServer.start(config);
         config = config.withPort(server.port()); // a restart takes the same port
+    }
+
+    /** A node that checks tokens ({@link TestTokens}); the fixture itself may publish and read anything of demo. */
+    static GatewayFixture keyed() {
+        return new GatewayFixture(TestTokens::checked, TestTokens.token("fixture", List.of("demo/*"), List.of("demo/*")));
     }
 
     String url() {
@@ -48,7 +67,7 @@ final class GatewayFixture implements AutoCloseable {
 
     /** POSTs {@code json} to {@code channel}; returns the event's cursor from the 202 answer. */
     String publish(String channel, String json) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/publish/" + channel))
+        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(URI.create(url() + "/publish/" + channel)))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -69,12 +88,16 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     private JsonNode poll(String channel) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/poll?channel=" + channel))
+        HttpResponse<String> response = http.send(authorized(HttpRequest.newBuilder(URI.create(url() + "/poll?channel=" + channel)))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("poll " + channel + ": " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     static String uniqueChannel(String prefix) {

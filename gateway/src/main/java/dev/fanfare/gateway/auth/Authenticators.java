@@ -23,11 +23,11 @@ public final class Authenticators {
     public static Authenticator of(GatewayConfig.Auth auth) {
         if (!auth.enabled()) {
             log.warn("auth: no key configured: anybody may subscribe, publish, clap and like as anyone"
-                    + " (set --auth-key to require tokens; see docs/SECURITY.md)");
+                    + " (set --jwt-secret, --jwt-public-key or --jwks to require tokens; see docs/SECURITY.md)");
             return Authenticator.OPEN;
         }
         TokenVerifier verifier = new TokenVerifier(auth, Clock.systemUTC());
-        log.info("auth: tokens required, signed with {}; public streams: {}; allowed origins: {}", auth.algorithm(),
+        log.info("auth: tokens required, checked with {}; public streams: {}; allowed origins: {}", verifier.keys(),
                 auth.publicStreams().isEmpty() ? "none" : String.join(",", auth.publicStreams()),
                 AllowedOrigins.parse(auth.allowedOrigins()).describe());
         return verifier;

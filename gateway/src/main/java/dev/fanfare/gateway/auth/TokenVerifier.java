@@ -2,8 +2,6 @@ package dev.fanfare.gateway.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.fanfare.gateway.config.GatewayConfig;
@@ -18,18 +16,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Verifies access tokens: JWS in compact form, signed with the one algorithm and key the node is
- * configured with (any other algorithm, {@code none} and encrypted tokens are refused before any
- * key is used), with claims
+ * Verifies access tokens: JWS in compact form, signed with a key the node is configured with and
+ * that key's one algorithm ({@link TokenKeys}: any other algorithm, {@code none} and encrypted
+ * tokens are refused before any key is used), with claims
  * <ul>
  *   <li>{@code sub}: the user (claps and likes count for it), 1..64 of {@code [A-Za-z0-9._:@-]};</li>
- *   <li>{@code exp}: required; {@code nbf} honoured (30 s of clock skew);</li>
+ *   <li>{@code exp}: required; {@code nbf} honoured; both with the configured clock skew;</li>
  *   <li>{@code iss} and {@code aud}: checked when the node is configured with them;</li>
- *   <li>{@code subscribe}, {@code publish}: arrays of channel patterns ({@link ChannelGrants}).</li>
+ *   <li>{@code fanfare}: {@code {"subscribe": [..], "publish": [..]}}, arrays of channel patterns
+ *       ({@link ChannelGrants}); absent, the token grants nothing but the public streams (and
+ *       claps and likes as its {@code sub}).</li>
  * </ul>
  * A token without a key configured is never looked at ({@link Authenticator#OPEN}).
  */
@@ -37,12 +38,11 @@ public final class TokenVerifier implements Authenticator {
 
     /** Longest token read: a header or query has room for it, and a longer one is no token we issue. */
     public static final int MAX_TOKEN_CHARS = 4096;
-    static final Duration NOT_BEFORE_SKEW = Duration.ofSeconds(30);
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
     private static final Set<JOSEObjectType> TYPES = Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"));
 
-    private final JWSAlgorithm algorithm;
-    private final JWSVerifier verifier;
+    private final TokenKeys keys;
+    private final Duration skew;
     private final String issuer;
     private final String audience;
     private final List<String> publicStreams;
@@ -50,14 +50,18 @@ public final class TokenVerifier implements Authenticator {
     private final Clock clock;
 
     public TokenVerifier(GatewayConfig.Auth auth, Clock clock) {
-        TokenKeys keys = TokenKeys.of(auth);
-        this.algorithm = keys.algorithm();
-        this.verifier = keys.verifier();
+        this.keys = TokenKeys.of(auth);
+        this.skew = auth.clockSkew();
         this.issuer = auth.issuer();
         this.audience = auth.audience();
         this.publicStreams = auth.publicStreams();
         this.anonymous = Principal.anonymous(ChannelGrants.publicOnly(publicStreams));
         this.clock = clock;
+    }
+
+    /** How tokens are checked, for the node's start-up line. */
+    public String keys() {
+        return keys.describe();
     }
 
     @Override
@@ -74,22 +78,20 @@ public final class TokenVerifier implements Authenticator {
         } catch (ParseException e) {
             throw unauthorized("token: not a signed JWT (expected: a JWS in compact form, header.payload.signature)");
         }
-        if (!algorithm.equals(jwt.getHeader().getAlgorithm())) {
-            throw unauthorized("token: signed with " + Text.quote(jwt.getHeader().getAlgorithm().getName())
-                    + " (expected: " + algorithm + ", the algorithm this gateway takes)");
-        }
+        TokenKeys.Entry key = keys.keyFor(jwt.getHeader());
         if (jwt.getHeader().getType() != null && !TYPES.contains(jwt.getHeader().getType())) {
             throw unauthorized("token: typ " + Text.quote(jwt.getHeader().getType().toString()) + " (expected: JWT or at+jwt)");
         }
         try {
-            if (!jwt.verify(verifier)) {
+            if (!jwt.verify(key.verifier())) {
                 throw unauthorized("token: signature not valid (expected: a token signed with this gateway's key)");
             }
             return principal(jwt.getJWTClaimsSet());
         } catch (JOSEException e) {
             throw unauthorized("token: signature not valid (expected: a token signed with this gateway's key)");
         } catch (ParseException e) {
-            throw unauthorized("token: claims not valid (expected: a JSON object: sub, exp, string arrays subscribe and publish)");
+            throw unauthorized("token: claims not valid (expected: a JSON object: sub, exp, and fanfare: {\"subscribe\":"
+                    + " [patterns], \"publish\": [patterns]})");
         }
     }
 
@@ -99,12 +101,13 @@ public final class TokenVerifier implements Authenticator {
         if (exp == null) {
             throw unauthorized("exp: missing (expected: tokens that expire)");
         }
-        if (!exp.toInstant().isAfter(now)) {
+        Instant until = exp.toInstant().plus(skew);
+        if (!until.isAfter(now)) {
             throw new ApiException(ErrorCode.TOKEN_EXPIRED, "token: expired at " + exp.toInstant()
                     + " (expected: a fresh token from the application)");
         }
         Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && nbf.toInstant().isAfter(now.plus(NOT_BEFORE_SKEW))) {
+        if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
             throw unauthorized("token: not valid before " + nbf.toInstant() + " (expected: a token valid now)");
         }
         if (issuer != null && !issuer.equals(claims.getIssuer())) {
@@ -118,17 +121,37 @@ public final class TokenVerifier implements Authenticator {
             throw unauthorized("sub: " + (sub == null ? "missing" : Text.quote(sub))
                     + " (expected: the user, 1..64 characters of [A-Za-z0-9._:@-])");
         }
+        return Principal.of(sub, grants(claims), until);
+    }
+
+    /** The {@code fanfare} claim's grants; malformed, the token is refused with what is wrong. */
+    private ChannelGrants grants(JWTClaimsSet claims) {
+        Object fanfare = claims.getClaim(TokenClaims.FANFARE);
+        if (fanfare == null) {
+            return ChannelGrants.publicOnly(publicStreams);
+        }
+        if (!(fanfare instanceof Map<?, ?> grants)) {
+            throw unauthorized(TokenClaims.FANFARE + ": " + Text.quote(String.valueOf(fanfare))
+                    + " (expected: an object, {\"subscribe\": [patterns], \"publish\": [patterns]})");
+        }
         try {
-            return Principal.of(sub, ChannelGrants.of(list(claims, TokenClaims.SUBSCRIBE), list(claims, TokenClaims.PUBLISH),
-                    publicStreams), exp.toInstant());
+            return ChannelGrants.of(patterns(grants, TokenClaims.SUBSCRIBE), patterns(grants, TokenClaims.PUBLISH),
+                    publicStreams);
         } catch (IllegalArgumentException badPattern) {
-            throw unauthorized(badPattern.getMessage());
+            throw unauthorized(TokenClaims.FANFARE + "." + badPattern.getMessage());
         }
     }
 
-    private static List<String> list(JWTClaimsSet claims, String name) throws ParseException {
-        List<String> l = claims.getStringListClaim(name);
-        return l == null ? List.of() : l;
+    private static List<String> patterns(Map<?, ?> grants, String name) {
+        Object value = grants.get(name);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw unauthorized(TokenClaims.FANFARE + "." + name + ": " + Text.quote(String.valueOf(value))
+                + " (expected: an array of channel patterns, stream/key or stream/*)");
     }
 
     private static ApiException unauthorized(String message) {

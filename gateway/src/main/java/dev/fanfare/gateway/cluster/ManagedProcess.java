@@ -141,12 +141,30 @@ final class ManagedProcess {
         if (p == null || !p.isAlive()) {
             return true;
         }
-        p.destroy();
+        p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe its last words go to
         if (p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             return true;
         }
+        appendThreadDump(p);
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         return false;
+    }
+
+    /** What a Java process that overran its grace was doing, into its log (anything else: nothing). */
+    private void appendThreadDump(Process p) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd) || !command.get(0).endsWith("java")) {
+            return;
+        }
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (!dump.waitFor(20, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // no dump then; the log still says it overran
+        }
     }
 
     /** SIGKILL, as a crash: nothing of it runs any more; waits until it is gone. */

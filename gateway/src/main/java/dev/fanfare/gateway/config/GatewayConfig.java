@@ -10,6 +10,7 @@ import dev.fanfare.gateway.limits.ClientLimits;
 import dev.fanfare.gateway.limits.Rate;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -211,45 +212,78 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     }
 
     /**
-     * Who may do what. Without a {@code key} nothing is checked: anybody subscribes, publishes,
-     * claps and likes as anyone (the embedded default; the node says so at start).
+     * Who may do what. Without a key nothing is checked: anybody subscribes, publishes, claps and
+     * likes as anyone (the embedded default; the node says so at start). At most one key: the
+     * algorithm follows from it (HS256 for a secret; RS256 or ES256 for an RSA or EC P-256 public
+     * key, in a PEM file or a JWK set), never from a token.
      *
-     * @param key            the key tokens are verified with: an HMAC secret, or a PEM public key
-     *                       (RS*, PS*, ES*); {@code file:PATH} reads it from a file; null: no checks
-     * @param algorithm      the one JWS algorithm tokens must be signed with (HS256, RS256, ES256, ...)
+     * @param jwtSecret      HS256: the shared secret, at least 32 bytes; null: none
+     * @param jwtPublicKey   RS256 or ES256: a PEM file with the public key; null: none
+     * @param jwks           RS256 or ES256: a JWK set file, a token names its key by {@code kid}; null: none
      * @param issuer         when set, a token's {@code iss} must be this
      * @param audience       when set, a token's {@code aud} must name this
+     * @param clockSkew      how far the issuer's clock may be from this node's, for {@code exp} and {@code nbf}
      * @param publicStreams  streams anybody may subscribe to without a token (never publish)
      * @param allowedOrigins browser origins that may call the node: {@code self} (the origin its
      *                       Host names), {@code localhost} (any port), {@code *} (any), or exact
      *                       origins such as {@code https://app.example.com}
      */
-    public record Auth(String key, String algorithm, String issuer, String audience, List<String> publicStreams,
-                       List<String> allowedOrigins) {
-        public static final Auth DEFAULTS = new Auth(null, "HS256", null, null, List.of(),
-                List.of(AllowedOrigins.SELF, AllowedOrigins.LOCALHOST));
+    public record Auth(String jwtSecret, Path jwtPublicKey, Path jwks, String issuer, String audience,
+                       Duration clockSkew, List<String> publicStreams, List<String> allowedOrigins) {
+        /** Readable without a token when a key is set: what the demo page shows. */
+        public static final List<String> DEFAULT_PUBLIC_STREAMS = List.of("ticker", "claps", "likes");
+        public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+        public static final Auth DEFAULTS = new Auth(null, null, null, null, null, DEFAULT_CLOCK_SKEW,
+                DEFAULT_PUBLIC_STREAMS, List.of(AllowedOrigins.SELF, AllowedOrigins.LOCALHOST));
 
         public Auth {
-            key = blankToNull(key);
+            jwtSecret = blankToNull(jwtSecret);
+            jwtPublicKey = jwtPublicKey == null || jwtPublicKey.toString().isBlank() ? null : jwtPublicKey;
+            jwks = jwks == null || jwks.toString().isBlank() ? null : jwks;
             issuer = blankToNull(issuer);
             audience = blankToNull(audience);
             publicStreams = List.copyOf(publicStreams);
             allowedOrigins = List.copyOf(allowedOrigins);
-            Check.require(algorithm != null && !algorithm.isBlank(), "auth.algorithm", algorithm, "a JWS algorithm, e.g. HS256");
+            List<String> keys = new ArrayList<>();
+            if (jwtSecret != null) {
+                keys.add("--jwt-secret");
+            }
+            if (jwtPublicKey != null) {
+                keys.add("--jwt-public-key");
+            }
+            if (jwks != null) {
+                keys.add("--jwks");
+            }
+            if (keys.size() > 1) {
+                throw new IllegalArgumentException("keys: " + String.join(" and ", keys) + " (expected: at most one of"
+                        + " --jwt-secret, --jwt-public-key and --jwks, or their FANFARE_ variables)");
+            }
+            Check.require(!clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(5)) <= 0, "auth.clockSkew",
+                    clockSkew, "0 to 5 minutes");
             AllowedOrigins.parse(allowedOrigins); // a malformed entry fails here, with its reason
         }
 
         /** Whether tokens are checked. */
         public boolean enabled() {
-            return key != null;
+            return jwtSecret != null || jwtPublicKey != null || jwks != null;
         }
 
-        public Auth withKey(String v) { return new Auth(v, algorithm, issuer, audience, publicStreams, allowedOrigins); }
-        public Auth withAlgorithm(String v) { return new Auth(key, v, issuer, audience, publicStreams, allowedOrigins); }
-        public Auth withIssuer(String v) { return new Auth(key, algorithm, v, audience, publicStreams, allowedOrigins); }
-        public Auth withAudience(String v) { return new Auth(key, algorithm, issuer, v, publicStreams, allowedOrigins); }
-        public Auth withPublicStreams(List<String> v) { return new Auth(key, algorithm, issuer, audience, v, allowedOrigins); }
-        public Auth withAllowedOrigins(List<String> v) { return new Auth(key, algorithm, issuer, audience, publicStreams, v); }
+        public Auth withJwtSecret(String v) { return new Auth(v, jwtPublicKey, jwks, issuer, audience, clockSkew, publicStreams, allowedOrigins); }
+        public Auth withJwtPublicKey(Path v) { return new Auth(jwtSecret, v, jwks, issuer, audience, clockSkew, publicStreams, allowedOrigins); }
+        public Auth withJwks(Path v) { return new Auth(jwtSecret, jwtPublicKey, v, issuer, audience, clockSkew, publicStreams, allowedOrigins); }
+        public Auth withIssuer(String v) { return new Auth(jwtSecret, jwtPublicKey, jwks, v, audience, clockSkew, publicStreams, allowedOrigins); }
+        public Auth withAudience(String v) { return new Auth(jwtSecret, jwtPublicKey, jwks, issuer, v, clockSkew, publicStreams, allowedOrigins); }
+        public Auth withClockSkew(Duration v) { return new Auth(jwtSecret, jwtPublicKey, jwks, issuer, audience, v, publicStreams, allowedOrigins); }
+        public Auth withPublicStreams(List<String> v) { return new Auth(jwtSecret, jwtPublicKey, jwks, issuer, audience, clockSkew, v, allowedOrigins); }
+        public Auth withAllowedOrigins(List<String> v) { return new Auth(jwtSecret, jwtPublicKey, jwks, issuer, audience, clockSkew, publicStreams, v); }
+
+        /** Never the secret: a configuration may be logged. */
+        @Override
+        public String toString() {
+            return "Auth[jwtSecret=" + (jwtSecret == null ? null : "(" + jwtSecret.length() + " characters)")
+                    + ", jwtPublicKey=" + jwtPublicKey + ", jwks=" + jwks + ", issuer=" + issuer + ", audience=" + audience
+                    + ", clockSkew=" + clockSkew + ", publicStreams=" + publicStreams + ", allowedOrigins=" + allowedOrigins + "]";
+        }
 
         private static String blankToNull(String s) {
             return s == null || s.isBlank() ? null : s;

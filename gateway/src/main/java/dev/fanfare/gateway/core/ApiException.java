@@ -33,7 +33,12 @@ public final class ApiException extends RuntimeException {
      * (HTTP {@code Retry-After}, WebSocket {@code "retryAfter"}).
      */
     public static ApiException rateLimited(String message, long retryAfterSeconds) {
-        return new ApiException(ErrorCode.RATE_LIMITED, message, null, Math.max(1, retryAfterSeconds));
+        return retryAfter(ErrorCode.RATE_LIMITED, message, retryAfterSeconds);
+    }
+
+    /** A refusal after which the client may try again in {@code retryAfterSeconds} (at least 1). */
+    public static ApiException retryAfter(ErrorCode code, String message, long retryAfterSeconds) {
+        return new ApiException(code, message, null, Math.max(1, retryAfterSeconds));
     }
 
     public ErrorCode code() {

@@ -31,6 +31,12 @@ public enum DisconnectReason {
     /** The client went on sending past its rate limit, each refused: it is cut off. */
     RATE_LIMITED("rate_limited", CloseCodes.POLICY_VIOLATION, true,
             "too many messages refused for rate: slow down, then reconnect with your last cursor"),
+    /**
+     * The connection came past the node's connection limit, or its address's: the handshake
+     * completes so that a browser can read why, then it closes. Later, or on another node, it can work.
+     */
+    TRY_AGAIN_LATER("try_again_later", CloseCodes.TRY_AGAIN_LATER, true,
+            "too many connections: reconnect later, or to another node"),
     /** A fault on our side while writing to this client; the others are unaffected. */
     INTERNAL_ERROR("internal_error", CloseCodes.INTERNAL_ERROR, true,
             "internal error; reconnect with your last cursor");
@@ -40,6 +46,7 @@ public enum DisconnectReason {
         public static final int GOING_AWAY = 1001;
         public static final int POLICY_VIOLATION = 1008;
         public static final int INTERNAL_ERROR = 1011;
+        public static final int TRY_AGAIN_LATER = 1013;
 
         private CloseCodes() {
         }
@@ -47,11 +54,13 @@ public enum DisconnectReason {
 
     /**
      * The reason a connection is refused at its start for {@code refusal}: a token that expired
-     * (get a fresh one), credentials that do not do (do not retry the same way), or a bad subscription.
+     * (get a fresh one), credentials that do not do (do not retry the same way), a connection
+     * limit (retry later), or a bad subscription.
      */
     public static DisconnectReason refusing(ErrorCode refusal) {
         return switch (refusal) {
             case TOKEN_EXPIRED -> TOKEN_EXPIRED;
+            case UNAVAILABLE, TOO_MANY_CONNECTIONS -> TRY_AGAIN_LATER;
             case UNAUTHORIZED, FORBIDDEN -> UNAUTHORIZED;
             default -> BAD_SUBSCRIPTION;
         };

@@ -50,8 +50,8 @@ public enum ErrorCode {
     REQUEST_TIMEOUT("request_timeout", 408),
     /** Too many requests or messages for this user or address: retry after the time given. */
     RATE_LIMITED("rate_limited", 429),
-    /** More connections from this client address than the node takes from one address. */
-    TOO_MANY_CONNECTIONS("too_many_connections", 429),
+    /** More connections from this client address than the node takes from one address: retry later. */
+    TOO_MANY_CONNECTIONS("too_many_connections", 503),
     /** Headers over the size limit. */
     HEADERS_TOO_LARGE("headers_too_large", 431),
     /** A bug on our side; the details are logged, not sent. */

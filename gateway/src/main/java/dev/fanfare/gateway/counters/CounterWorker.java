@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +57,8 @@ public final class CounterWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CounterWorker.class);
     private static final AtomicInteger WORKERS = new AtomicInteger();
+    /** How long closing waits for the group to be left and the last totals to be sent (the store's offsets are the truth). */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final long RETRY_BACKOFF_MIN_NANOS = Duration.ofMillis(100).toNanos();
     /** Longest poll while nothing is due, so closing and retries are never far away. */
     private static final long MAX_POLL_NANOS = Duration.ofMillis(200).toNanos();
@@ -126,8 +129,8 @@ public final class CounterWorker implements AutoCloseable {
             return;
         }
         if (thread.getState() == Thread.State.NEW) {
-            consumer.close();
-            totalsProducer.close();
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            totalsProducer.close(CLOSE_TIMEOUT);
             return;
         }
         consumer.wakeup();
@@ -202,8 +205,8 @@ public final class CounterWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Counter worker {}: final commit failed (the store's offsets still hold)", thread.getName(), e);
         } finally {
-            consumer.close();
-            totalsProducer.close();
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            totalsProducer.close(CLOSE_TIMEOUT);
             assignedPartitions = 0;
             log.info("Counter worker {} stopped", thread.getName());
         }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionLimiter}, per address. A connection is counted when accepted, under its peer's
  * address; one from a trusted proxy is counted at its first request, under the client the proxy
  * names ({@link #admitForwarded}). Past the limit a connection may still ask {@code /health};
- * anything else is answered 429 {@code too_many_connections} and it is closed. Past the limit plus
+ * anything else is answered 503 {@code too_many_connections} with {@code Retry-After} (a WebSocket
+ * upgrade: the handshake, then close 1013 with the reason) and it is closed. Past the limit plus
  * a small grace it is closed at once, unanswered. Exempt addresses are not counted.
  */
 @ChannelHandler.Sharable
@@ -45,7 +46,7 @@ public final class AddressLimiter extends ChannelInboundHandlerAdapter {
         return limit;
     }
 
-    /** Whether {@code ch} came past its address's limit: it is answered 429 for anything but {@code /health}. */
+    /** Whether {@code ch} came past its address's limit: it is answered 503 for anything but {@code /health}. */
     static boolean isOverLimit(Channel ch) {
         return Boolean.TRUE.equals(ch.attr(OVER_LIMIT).get());
     }

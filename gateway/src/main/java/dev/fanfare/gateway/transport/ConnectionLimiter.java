@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * log directory offline and stops taking publishes.
  *
  * <p>Past {@link #limit()} a connection may still ask {@code /health}; anything else it asks is
- * answered 503 with the reason, and it is closed ({@link #isOverLimit}). Past the limit plus a
+ * answered 503 with the reason and {@code Retry-After} (a WebSocket upgrade: the handshake, then
+ * close 1013 with the reason), and it is closed ({@link #isOverLimit}). Past the limit plus a
  * small grace, a connection is closed as soon as it is accepted, unanswered.
  */
 @ChannelHandler.Sharable
@@ -26,6 +27,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Boolean> OVER_LIMIT = AttributeKey.valueOf("fanfare.overLimit");
     /** Connections past the limit still read (to be told why, or to ask /health) before any is dropped unanswered. */
     static final int GRACE = 64;
+    /** What a connection refused for a limit is told to wait ({@code Retry-After}). */
+    static final long RETRY_AFTER_SECONDS = 5;
 
     private final int limit;
     private final AtomicInteger open = new AtomicInteger();

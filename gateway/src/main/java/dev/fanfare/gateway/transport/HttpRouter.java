@@ -3,6 +3,7 @@ package dev.fanfare.gateway.transport;
 import dev.fanfare.gateway.core.ApiException;
 import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Text;
+import dev.fanfare.gateway.transport.ws.WebSocketEndpoint;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
@@ -98,17 +99,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (access.addresses().trusts(Access.peer(ctx.channel()))) {
             access.connections().admitForwarded(ctx.channel(), request.client());
         }
-        boolean health = HEALTH.equals(request.rawPath());
-        if (ConnectionLimiter.isOverLimit(ctx.channel()) && !health) {
-            HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.UNAVAILABLE,
-                    "connections: this node holds as many as its limit allows (expected: retry later, or another node)"));
-            return;
-        }
-        if (AddressLimiter.isOverLimit(ctx.channel()) && !health) {
-            HttpResponses.send(ctx, false, HttpResponses.error(ErrorCode.TOO_MANY_CONNECTIONS, "connections: more open from "
-                    + request.client().getHostAddress() + " than the " + access.connections().limit()
-                    + " this node takes from one address (expected: fewer connections, e.g. one stream per page)"));
-            return;
+        ApiException overLimit = HEALTH.equals(request.rawPath()) ? null : overLimit(ctx);
+        if (overLimit != null) {
+            if (!WebSocketEndpoint.PATH.equals(request.rawPath()) || !WebSocketEndpoint.isUpgrade(req)) {
+                HttpResponses.send(ctx, false, HttpResponses.error(overLimit));
+                return;
+            }
+            request.refuseConnection(overLimit); // a browser reads the reason of a close frame, not a 503's body
         }
         Routes.Route route = routes.find(request.rawPath());
         if (route == null) {
@@ -132,6 +129,23 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         handler.handle(request);
+    }
+
+    /**
+     * Why a connection past the node's limit, or its address's, is refused (503, Retry-After; a
+     * WebSocket: 1013 after the handshake); null when it is not past one.
+     */
+    private ApiException overLimit(ChannelHandlerContext ctx) {
+        if (ConnectionLimiter.isOverLimit(ctx.channel())) {
+            return ApiException.retryAfter(ErrorCode.UNAVAILABLE, "connections: this node is at its limit (expected:"
+                    + " retry later, or another node)", ConnectionLimiter.RETRY_AFTER_SECONDS);
+        }
+        if (AddressLimiter.isOverLimit(ctx.channel())) {
+            return ApiException.retryAfter(ErrorCode.TOO_MANY_CONNECTIONS, "connections: more from this address than"
+                    + " the " + access.connections().limit() + " this node takes (expected: fewer, or retry later)",
+                    ConnectionLimiter.RETRY_AFTER_SECONDS);
+        }
+        return null;
     }
 
     /** HTTP/1.x only; an HTTP/1.1 request names exactly one Host (RFC 9112 section 3.2). */

@@ -33,6 +33,7 @@ public final class Request {
     private final Access access;
     private final InetAddress client;
     private Caller caller;
+    private ApiException connectionRefusal;
 
     Request(ChannelHandlerContext ctx, FullHttpRequest http, Consumer<ParkedRequest> parker, Access access) {
         this.ctx = ctx;
@@ -59,6 +60,19 @@ public final class Request {
             caller = new Caller(access.authenticator().authenticate(Credentials.token(http, query())), client);
         }
         return caller;
+    }
+
+    /**
+     * Refuses this request for its connection (past a connection limit): an endpoint that can only
+     * tell its client why once it has taken the connection over (a WebSocket) does so.
+     */
+    void refuseConnection(ApiException refusal) {
+        connectionRefusal = refusal;
+    }
+
+    /** Why this request's connection is refused, or null. */
+    public ApiException connectionRefusal() {
+        return connectionRefusal;
     }
 
     /** The node's access rules and limits. */

@@ -10,6 +10,15 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
@@ -21,6 +30,8 @@ import dev.fanfare.gateway.core.ErrorCode;
 import dev.fanfare.gateway.core.Principal;
 import dev.fanfare.gateway.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -32,6 +43,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -128,11 +140,53 @@ class TokenVerifierTest {
     }
 
     @Test
-    void malformedGrantsAreRefused() throws Exception {
-        for (Object grant : List.<Object>of(List.of("demo"), List.of("Demo/x"), List.of("demo/a b"), "demo/*", List.of(7))) {
-            String t = signed(JWSAlgorithm.HS256, TestTokens.KEY, claims().claim("subscribe", grant).build());
-            assertEquals(ErrorCode.UNAUTHORIZED, refusal(() -> verifier.authenticate(t)), grant::toString);
+    void theGrantsAreTheFanfareClaimsAndTopLevelOnesGrantNothing() throws Exception {
+        String nested = signed(JWSAlgorithm.HS256, TestTokens.KEY, claims()
+                .claim("fanfare", Map.of("subscribe", List.of("demo/*"), "publish", List.of("demo/a"))).build());
+        Principal p = verifier.authenticate(nested);
+        assertTrue(p.grants().maySubscribe(ChannelName.parse("demo/x")));
+        assertTrue(p.grants().mayPublish(ChannelName.parse("demo/a")));
+        String topLevel = signed(JWSAlgorithm.HS256, TestTokens.KEY, claims().claim("subscribe", List.of("demo/*"))
+                .claim("publish", List.of("demo/a")).build());
+        Principal none = verifier.authenticate(topLevel);
+        assertEquals("alice", none.subject(), "a token without the fanfare claim still names its user");
+        assertFalse(none.grants().maySubscribe(ChannelName.parse("demo/x")));
+        assertFalse(none.grants().mayPublish(ChannelName.parse("demo/a")));
+        assertTrue(none.grants().maySubscribe(ChannelName.parse("ticker/A")), "the public streams");
+    }
+
+    @Test
+    void aMalformedFanfareClaimIsRefusedWithItsReason() throws Exception {
+        Map<Object, String> reasons = Map.of(
+                "demo/*", "fanfare: 'demo/*' (expected: an object",
+                List.of("demo/*"), "fanfare: '[demo/*]' (expected: an object",
+                Map.of("subscribe", "demo/*"), "fanfare.subscribe: 'demo/*' (expected: an array of channel patterns",
+                Map.of("publish", List.of(7)), "fanfare.publish: '[7]' (expected: an array of channel patterns",
+                Map.of("subscribe", List.of("demo")), "fanfare.subscribe: 'demo' (expected: stream/key or stream/*)",
+                Map.of("subscribe", List.of("Demo/x")), "fanfare.subscribe: 'Demo/x'",
+                Map.of("publish", List.of("demo/a b")), "fanfare.publish: 'demo/a b'");
+        for (Map.Entry<Object, String> r : reasons.entrySet()) {
+            String t = signed(JWSAlgorithm.HS256, TestTokens.KEY, claims().claim("fanfare", r.getKey()).build());
+            ApiException e = assertThrows(ApiException.class, () -> verifier.authenticate(t), r.getKey()::toString);
+            assertEquals(ErrorCode.UNAUTHORIZED, e.code());
+            assertTrue(e.getMessage().startsWith(r.getValue()), e.getMessage());
         }
+    }
+
+    @Test
+    void theConfiguredClockSkewAppliesToExpAndNbf() throws Exception {
+        String expiredTenSecondsAgo = signed(JWSAlgorithm.HS256, TestTokens.KEY,
+                claims().expirationTime(Date.from(Instant.now().minusSeconds(10))).build());
+        String validInTenSeconds = signed(JWSAlgorithm.HS256, TestTokens.KEY,
+                claims().notBeforeTime(Date.from(Instant.now().plusSeconds(10))).build());
+        TokenVerifier lenient = new TokenVerifier(TestTokens.AUTH.withClockSkew(Duration.ofSeconds(30)), Clock.systemUTC());
+        TokenVerifier strict = new TokenVerifier(TestTokens.AUTH.withClockSkew(Duration.ofSeconds(5)), Clock.systemUTC());
+        Principal late = lenient.authenticate(expiredTenSecondsAgo);
+        assertTrue(late.expiresAt().isAfter(Instant.now()), "it ends where the skew ends: " + late.expiresAt());
+        assertEquals("alice", lenient.authenticate(validInTenSeconds).subject());
+        assertEquals(ErrorCode.TOKEN_EXPIRED, refusal(() -> strict.authenticate(expiredTenSecondsAgo)));
+        assertEquals(ErrorCode.UNAUTHORIZED, refusal(() -> strict.authenticate(validInTenSeconds)));
+        assertEquals(Duration.ofSeconds(30), GatewayConfig.Auth.DEFAULTS.clockSkew());
     }
 
     @Test
@@ -157,48 +211,117 @@ class TokenVerifierTest {
     }
 
     @Test
-    void rsaAndEcKeysVerifyWithThePublicKeyAndSignWithThePrivateOne() throws Exception {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp256r1"));
-        for (Map.Entry<String, KeyPair> e : Map.of("RS256", rsa.generateKeyPair(), "PS256", rsa.generateKeyPair(),
-                "ES256", ec.generateKeyPair()).entrySet()) {
-            GatewayConfig.Auth signing = GatewayConfig.Auth.DEFAULTS.withAlgorithm(e.getKey())
-                    .withKey(pem("PRIVATE KEY", e.getValue().getPrivate().getEncoded()));
-            GatewayConfig.Auth verifying = signing.withKey(pem("PUBLIC KEY", e.getValue().getPublic().getEncoded()));
-            String token = new TokenIssuer(signing, Clock.systemUTC()).issue("bob", List.of("demo/*"), List.of(), Duration.ofMinutes(1));
-            assertEquals("bob", new TokenVerifier(verifying, Clock.systemUTC()).authenticate(token).subject(), e.getKey());
-            assertThrows(IllegalArgumentException.class, () -> new TokenVerifier(signing, Clock.systemUTC()),
-                    "the gateway takes the public key: " + e.getKey());
+    void rsaAndEcPublicKeysVerifyRs256AndEs256SignedWithTheirPrivateKeys(@TempDir Path dir) throws Exception {
+        for (Map.Entry<JWSAlgorithm, KeyPair> e : Map.of(JWSAlgorithm.RS256, Keys.rsa(), JWSAlgorithm.ES256,
+                Keys.ec("secp256r1")).entrySet()) {
+            Path publicKey = Keys.write(dir, e.getKey() + ".pub.pem", "PUBLIC KEY", e.getValue().getPublic().getEncoded());
+            Path privateKey = Keys.write(dir, e.getKey() + ".pem", "PRIVATE KEY", e.getValue().getPrivate().getEncoded());
+            GatewayConfig.Auth auth = GatewayConfig.Auth.DEFAULTS.withJwtPublicKey(publicKey);
+            String token = new TokenIssuer(auth, privateKey, Clock.systemUTC()).issue("bob", List.of("demo/*"), List.of(),
+                    Duration.ofMinutes(1));
+            assertEquals(e.getKey(), SignedJWT.parse(token).getHeader().getAlgorithm());
+            TokenVerifier rsaOrEc = new TokenVerifier(auth, Clock.systemUTC());
+            assertEquals("bob", rsaOrEc.authenticate(token).subject(), e.getKey()::toString);
+            // The classic confusion: HS256 "signed" with the public key as the secret.
+            String confused = signed(JWSAlgorithm.HS256, Files.readString(publicKey), claims().build());
+            ApiException refused = assertThrows(ApiException.class, () -> rsaOrEc.authenticate(confused));
+            assertTrue(refused.getMessage().startsWith("token: signed with 'HS256' (expected: " + e.getKey()),
+                    refused.getMessage());
+            IllegalArgumentException cannotSign = assertThrows(IllegalArgumentException.class,
+                    () -> new TokenIssuer(auth, Clock.systemUTC()));
+            assertTrue(cannotSign.getMessage().startsWith("jwt-public-key: a public key cannot sign"), cannotSign.getMessage());
         }
     }
 
     @Test
-    void aKeyIsReadFromAFileNamedWithFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("secret");
-        java.nio.file.Files.writeString(file, TestTokens.KEY + "\n");
-        TokenVerifier fromFile = new TokenVerifier(TestTokens.AUTH.withKey(TokenKeys.FILE + file), Clock.systemUTC());
-        assertEquals("alice", fromFile.authenticate(TestTokens.token("alice", List.of(), List.of())).subject());
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> new TokenVerifier(TestTokens.AUTH.withKey("file:" + dir.resolve("none")), Clock.systemUTC()));
-        assertTrue(missing.getMessage().startsWith("auth key: cannot read "), missing.getMessage());
+    void aKeySetPicksTheKeyByKidAndItsAlgorithmIsTheKeysNotTheTokens(@TempDir Path dir) throws Exception {
+        RSAKey rsa = new RSAKeyGenerator(2048).keyID("r1").generate();
+        ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("e1").generate();
+        Path publicSet = Keys.write(dir, "jwks.json", new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+        TokenVerifier bySet = new TokenVerifier(GatewayConfig.Auth.DEFAULTS.withJwks(publicSet), Clock.systemUTC());
+        for (JWK key : List.of(rsa, ec)) {
+            Path privateSet = Keys.write(dir, key.getKeyID() + ".json", new JWKSet(key).toString(false));
+            String token = new TokenIssuer(GatewayConfig.Auth.DEFAULTS.withJwks(privateSet), Clock.systemUTC())
+                    .issue("carol", List.of(), List.of("demo/*"), Duration.ofMinutes(1));
+            assertEquals(key.getKeyID(), SignedJWT.parse(token).getHeader().getKeyID(), "the issuer names its key");
+            assertEquals("carol", bySet.authenticate(token).subject(), key.getKeyID());
+        }
+        Map<String, JWSHeader> refused = Map.of(
+                "kid: 'nope' (expected: a key of this gateway's key set: 'r1', 'e1')",
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("nope").build(),
+                "kid: missing (expected: the id of the key the token is signed with, one of 'r1', 'e1')",
+                new JWSHeader.Builder(JWSAlgorithm.RS256).build(),
+                "token: signed with 'RS256' (expected: ES256, the algorithm of this gateway's key)",
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("e1").build());
+        for (Map.Entry<String, JWSHeader> r : refused.entrySet()) {
+            SignedJWT jwt = new SignedJWT(r.getValue(), claims().build());
+            jwt.sign(new RSASSASigner(rsa));
+            ApiException e = assertThrows(ApiException.class, () -> bySet.authenticate(jwt.serialize()));
+            assertEquals(ErrorCode.UNAUTHORIZED, e.code());
+            assertEquals(r.getKey(), e.getMessage());
+        }
+        Path single = Keys.write(dir, "single.json", new JWKSet(new RSAKeyGenerator(2048).generate()).toString(false));
+        GatewayConfig.Auth one = GatewayConfig.Auth.DEFAULTS.withJwks(single);
+        String noKid = new TokenIssuer(one, Clock.systemUTC()).issue("dave", List.of(), List.of(), Duration.ofMinutes(1));
+        assertEquals("dave", new TokenVerifier(one, Clock.systemUTC()).authenticate(noKid).subject(), "one key needs no kid");
+        IllegalArgumentException noPrivate = assertThrows(IllegalArgumentException.class,
+                () -> new TokenIssuer(GatewayConfig.Auth.DEFAULTS.withJwks(publicSet), Clock.systemUTC()));
+        assertTrue(noPrivate.getMessage().startsWith("jwks: no private key in "), noPrivate.getMessage());
     }
 
     @Test
-    void aKeyThatCannotWorkIsRefusedAtStartWithItsReason() {
-        IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
-                () -> new TokenVerifier(GatewayConfig.Auth.DEFAULTS.withKey("short"), Clock.systemUTC()));
-        assertEquals("auth key: 5 bytes (expected: at least 32 for HS256; e.g. openssl rand -base64 48)", shortSecret.getMessage());
-        IllegalArgumentException alg = assertThrows(IllegalArgumentException.class,
-                () -> new TokenVerifier(TestTokens.AUTH.withAlgorithm("none"), Clock.systemUTC()));
-        assertTrue(alg.getMessage().startsWith("auth algorithm: 'none' (expected: one of HS256,"), alg.getMessage());
-        IllegalArgumentException pem = assertThrows(IllegalArgumentException.class,
-                () -> new TokenVerifier(TestTokens.AUTH.withAlgorithm("RS256"), Clock.systemUTC()));
-        assertTrue(pem.getMessage().startsWith("auth key: no '-----BEGIN PUBLIC KEY-----' block"), pem.getMessage());
+    void aKeyThatCannotWorkIsRefusedAtStartWithItsReason(@TempDir Path dir) throws Exception {
+        Path p384 = Keys.write(dir, "p384.pem", "PUBLIC KEY", Keys.ec("secp384r1").getPublic().getEncoded());
+        Path notPem = Keys.write(dir, "key.txt", "not a key");
+        Path oct = Keys.write(dir, "oct.json", new JWKSet(new OctetSequenceKeyGenerator(256).keyID("s").generate()).toString(false));
+        Path twoWithoutKid = Keys.write(dir, "two.json", new JWKSet(List.of(new RSAKeyGenerator(2048).generate().toPublicJWK(),
+                new RSAKeyGenerator(2048).keyID("b").generate().toPublicJWK())).toString());
+        Map<GatewayConfig.Auth, String> reasons = Map.of(
+                GatewayConfig.Auth.DEFAULTS.withJwtSecret("short"),
+                "jwt-secret: 5 bytes (expected: at least 32 for HS256; e.g. openssl rand -base64 32)",
+                GatewayConfig.Auth.DEFAULTS.withJwtPublicKey(dir.resolve("none.pem")), "jwt-public-key: cannot read ",
+                GatewayConfig.Auth.DEFAULTS.withJwtPublicKey(notPem), "jwt-public-key: no '-----BEGIN PUBLIC KEY-----' block",
+                GatewayConfig.Auth.DEFAULTS.withJwtPublicKey(p384), "jwt-public-key: an EC key on another curve (expected: P-256",
+                GatewayConfig.Auth.DEFAULTS.withJwks(notPem), "jwks: " + notPem + " is not a JWK set",
+                GatewayConfig.Auth.DEFAULTS.withJwks(oct), "jwks: key 's': oct (expected: RSA or EC P-256",
+                GatewayConfig.Auth.DEFAULTS.withJwks(twoWithoutKid), "jwks: a key without kid in ");
+        for (Map.Entry<GatewayConfig.Auth, String> r : reasons.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new TokenVerifier(r.getKey(), Clock.systemUTC()), r.getValue());
+            assertTrue(e.getMessage().startsWith(r.getValue()), e.getMessage());
+        }
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> TestTokens.AUTH.withJwks(oct));
+        assertEquals("keys: --jwt-secret and --jwks (expected: at most one of --jwt-secret, --jwt-public-key and --jwks,"
+                + " or their FANFARE_ variables)", two.getMessage());
     }
 
-    private static String pem(String kind, byte[] der) {
-        return "-----BEGIN " + kind + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + kind + "-----\n";
+    @Test
+    void theSecretIsNeverInTheConfigurationsText() {
+        assertFalse(TestTokens.AUTH.toString().contains(TestTokens.KEY), TestTokens.AUTH::toString);
+    }
+
+    /** Key pairs and key files as an operator makes them with openssl. */
+    static final class Keys {
+        static KeyPair rsa() throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        }
+
+        static KeyPair ec(String curve) throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec(curve));
+            return g.generateKeyPair();
+        }
+
+        static Path write(Path dir, String name, String kind, byte[] der) throws Exception {
+            return write(dir, name, "-----BEGIN " + kind + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
+                    + "\n-----END " + kind + "-----\n");
+        }
+
+        static Path write(Path dir, String name, String text) throws Exception {
+            return Files.writeString(dir.resolve(name), text);
+        }
     }
 }

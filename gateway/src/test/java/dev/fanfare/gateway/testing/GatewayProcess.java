@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -47,6 +48,11 @@ public final class GatewayProcess implements AutoCloseable {
      * @param args       gateway options after {@code --port 0 --data-dir ...}
      */
     public static GatewayProcess start(List<String> jvmOptions, List<String> args) {
+        return start(jvmOptions, args, Map.of());
+    }
+
+    /** As {@link #start(List, List)}, with {@code env} added to its environment (e.g. {@code FANFARE_JWT_SECRET}). */
+    public static GatewayProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env) {
         Path target = Path.of("target");
         if (!Files.exists(target.resolve("fanfare-gateway.jar"))) {
             throw new IllegalStateException("no target/fanfare-gateway.jar: the package phase runs before integration tests");
@@ -59,7 +65,9 @@ public final class GatewayProcess implements AutoCloseable {
             command.addAll(List.of("-cp", target.resolve("fanfare-gateway.jar") + File.pathSeparator + target.resolve("lib") + "/*",
                     "dev.fanfare.gateway.Main", "--port", "0", "--data-dir", data.toString()));
             command.addAll(args);
-            GatewayProcess g = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            GatewayProcess g = new GatewayProcess(builder.start());
             Runtime.getRuntime().addShutdownHook(new Thread(g.process::destroyForcibly, "gateway-process-killer"));
             await().atMost(Duration.ofSeconds(90)).until(() -> g.port.get() > 0 || !g.process.isAlive());
             if (!g.process.isAlive()) {

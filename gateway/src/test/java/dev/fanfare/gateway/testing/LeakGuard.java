@@ -41,14 +41,6 @@ public final class LeakGuard implements AfterAllCallback {
         requireByteBufDetectorRecords();
     }
 
-    /**
-     * Installs the guard's detector now, before any buffer exists: for tests that JUnit Jupiter's
-     * extensions do not reach (jqwik properties), which call {@link #detectLeaks} themselves.
-     */
-    public static void install() {
-        // loading this class is what installs it (the static block above)
-    }
-
     /** Instantiated by JUnit through the service file. */
     public LeakGuard() {
     }

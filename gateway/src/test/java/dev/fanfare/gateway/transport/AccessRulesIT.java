@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tokens and per-client limits on real sockets, real Kafka: a stream that outlives its token
- * resumes with a fresh one and loses nothing; connections per address, also behind a trusted
- * proxy; rate limits by the forwarded client.
+ * resumes with a fresh one and loses nothing; connections per address (503, or 1013 for a
+ * WebSocket), also behind a trusted proxy; rate limits by the forwarded client.
  */
 @Timeout(120)
 class AccessRulesIT {
@@ -79,7 +79,7 @@ class AccessRulesIT {
     }
 
     @Test
-    void connectionsPastThePerAddressLimitAre429ButHealthIsStillAnswered() {
+    void connectionsPastThePerAddressLimitAre503Or1013ButHealthAndTheOthersAreStillServed() {
         GatewayServer g = opened(GatewayServer.start(TestGateway.config()
                 .withLimits(l -> l.withConnectionsPerAddress(3).withExempt(List.of()))));
         String poll = RawHttp.get("/poll?channel=demo/x");
@@ -90,8 +90,13 @@ class AccessRulesIT {
             held.add(c);
         }
         RawHttp over = opened(RawHttp.connect(g.port()));
-        JsonNode refused = assertError(over.exchange(poll), 429, "too_many_connections");
-        assertTrue(refused.get("message").asText().contains("than the 3 this node takes from one address"), refused::toString);
+        Answer answer = over.exchange(poll);
+        JsonNode refused = assertError(answer, 503, "too_many_connections");
+        assertTrue(refused.get("message").asText().contains("more from this address than the 3 this node takes"),
+                refused::toString);
+        assertEquals("5", answer.headers().get("retry-after"), answer.headers()::toString);
+        HostileInputIT.assertClosedWith1013(g.port());
+        assertEquals(200, held.get(1).exchange(poll).status(), "a connection within the limit is served");
         try (RawHttp health = RawHttp.connect(g.port())) {
             assertEquals(200, health.exchange(RawHttp.get("/health")).status(), "past the limit, /health is answered");
         }
@@ -113,7 +118,7 @@ class AccessRulesIT {
         RawHttp a = opened(RawHttp.connect(g.port()));
         assertEquals(202, a.exchange(publishAs(first, "{\"n\":1}")).status());
         RawHttp b = opened(RawHttp.connect(g.port()));
-        assertError(b.exchange(publishAs(first, "{\"n\":2}")), 429, "too_many_connections");
+        assertError(b.exchange(publishAs(first, "{\"n\":2}")), 503, "too_many_connections");
         RawHttp c = opened(RawHttp.connect(g.port()));
         assertEquals(202, c.exchange(publishAs(second, "{\"n\":3}")).status(), "another client behind the same proxy");
         Answer limited = c.exchange(publishAs(second, "{\"n\":4}"));
@@ -121,7 +126,7 @@ class AccessRulesIT {
         assertTrue(Integer.parseInt(limited.headers().get("retry-after")) >= 1, limited.headers()::toString);
         RawHttp spoofed = opened(RawHttp.connect(g.port()));
         assertError(spoofed.exchange("GET /poll?channel=demo/x HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + first + ", " + second
-                + "\r\n\r\n"), 429, "too_many_connections");
+                + "\r\n\r\n"), 503, "too_many_connections");
     }
 
     private static String publishAs(String client, String json) {

@@ -25,6 +25,7 @@ class AccessRulesTest {
 
     private static final GatewayConfig CHECKED = TestTokens.checked(GatewayConfig.defaults());
     private static final String DEMO_READER = TestTokens.token("alice", List.of("demo/*"), List.of());
+    private static final String DEMO_X_READER = TestTokens.token("alice", List.of("demo/x"), List.of());
 
     private static String get(String pathAndQuery, String headers) {
         return "GET " + pathAndQuery + " HTTP/1.1\r\nHost: gw.example\r\n" + headers + "\r\n";
@@ -40,6 +41,13 @@ class AccessRulesTest {
         if (code != null) {
             assertTrue(answer.contains("{\"error\":\"" + code + "\""), answer);
         }
+    }
+
+    /** A 429 that says when to retry. */
+    private static String assertRateLimited(String answer) {
+        assertStatus(answer, 429, "rate_limited");
+        assertTrue(answer.contains("retry-after: 1"), answer);
+        return answer;
     }
 
     @Test
@@ -60,7 +68,7 @@ class AccessRulesTest {
             for (String path : List.of("/poll", "/longpoll", "/sse")) {
                 g.a.request(get(path + "?channel=demo/x", ""));
                 assertStatus(g.a.output(), 401, "unauthorized");
-                g.a.request(get(path + "?channel=ticker/A", "Authorization: Bearer " + DEMO_READER + "\r\n"));
+                g.a.request(get(path + "?channel=demo/y", "Authorization: Bearer " + DEMO_X_READER + "\r\n"));
                 assertStatus(g.a.output(), 403, "forbidden");
             }
             g.a.request(get("/poll?channel=demo/x", "Authorization: Basic YWxpY2U6c2VjcmV0\r\n"));
@@ -84,11 +92,23 @@ class AccessRulesTest {
     }
 
     @Test
-    void aPublicStreamNeedsNoTokenToReadButOneToPublish() {
-        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED.withAuth(a -> a.withPublicStreams(List.of("ticker"))))) {
+    void theDefaultPublicStreamsNeedNoTokenToReadButEveryPublishClapAndLikeNeedsOne() {
+        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED)) {
+            for (String path : List.of("/poll", "/longpoll", "/sse")) {
+                g.a.request(get(path + "?channel=ticker/*&timeout=0", ""));
+                assertStatus(g.a.output(), 200, null);
+            }
+            g.b.request(get("/poll?channel=demo/x", ""));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request(post("/publish/ticker/A", "", "{\"last\":1}"));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request(post("/claps/post-1", "", "{\"count\":1}"));
+            assertStatus(g.b.output(), 401, "unauthorized");
+            g.b.request("PUT /likes/post-1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+            assertStatus(g.b.output(), 401, "unauthorized");
+        }
+        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED.withAuth(a -> a.withPublicStreams(List.of())))) {
             g.a.request(get("/poll?channel=ticker/*", ""));
-            assertStatus(g.a.output(), 200, null);
-            g.a.request(post("/publish/ticker/A", "", "{\"last\":1}"));
             assertStatus(g.a.output(), 401, "unauthorized");
         }
     }
@@ -196,19 +216,29 @@ class AccessRulesTest {
                 assertStatus(g.a.output(), 202, null);
             }
             g.a.request(post("/publish/demo/x", "", "{\"n\":1}"));
-            String limited = g.a.output();
-            assertStatus(limited, 429, "rate_limited");
-            assertTrue(limited.contains("retry-after: 1"), limited);
+            String limited = assertRateLimited(g.a.output());
             assertFalse(limited.contains("retryAfter\""), "the body keeps its two fields: " + limited);
             assertTrue(g.a.channel.isActive(), "a 429 keeps the connection");
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
             assertStatus(g.a.output(), 202, null);
             g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
-            String clapLimited = g.a.output();
-            assertStatus(clapLimited, 429, "rate_limited");
-            assertTrue(clapLimited.contains("retry-after: 1"), clapLimited);
+            assertRateLimited(g.a.output());
             g.a.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
             assertStatus(g.a.output(), 202, null);
+        }
+    }
+
+    @Test
+    void clapsPastTheAddressRateAre429WhoeverClaps() {
+        GatewayConfig c = GatewayConfig.defaults().withLimits(l -> l.withExempt(List.of())
+                .withCounts(new ClientLimits.Pair(Rate.OFF, new Rate(1, 2))));
+        try (EmbeddedGateway g = new EmbeddedGateway(c)) {
+            g.a.request(post("/claps/p", "", "{\"user\":\"u1\"}"));
+            assertStatus(g.a.output(), 202, null);
+            g.b.request(post("/claps/p", "", "{\"user\":\"u2\"}"));
+            assertStatus(g.b.output(), 202, null);
+            g.b.request(post("/claps/p", "", "{\"user\":\"u3\"}"));
+            assertTrue(assertRateLimited(g.b.output()).contains("too many from this address"));
         }
     }
 

@@ -88,6 +88,19 @@ final class EmbeddedGateway implements AutoCloseable {
         this(GatewayConfig.defaults());
     }
 
+    /**
+     * Counts both connections as a node does when it accepts them, {@link #a} first: under
+     * {@code limiter} (the node's connections) and the address limiter of the configuration (an
+     * embedded connection comes from the machine's own address).
+     */
+    void countConnections(ConnectionLimiter limiter) {
+        for (Conn c : List.of(a, b)) {
+            c.channel.pipeline().addFirst(Pipelines.ADDRESS_LIMITS, services.access().connections());
+            c.channel.pipeline().addFirst(Pipelines.LIMITS, limiter);
+            c.channel.pipeline().fireChannelActive();
+        }
+    }
+
     /** Feeds one record to the hub as the Kafka source would, and runs both loops' tasks. */
     void publish(String stream, String key, String json) {
         publisher.publish(new ChannelName(stream, key), json.getBytes(StandardCharsets.UTF_8));

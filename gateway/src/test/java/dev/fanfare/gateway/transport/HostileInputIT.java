@@ -272,7 +272,7 @@ class HostileInputIT {
     // 3. Connections at the limit.
 
     @Test
-    void connectionsPastTheLimitAreRefusedWith503ButHealthAndOpenConnectionsAreServed() {
+    void connectionsPastTheLimitAreRefusedWith503Or1013ButHealthAndOpenConnectionsAreServed() {
         GatewayServer g = ownGateway(TestGateway.config().withServer(s -> s.withMaxConnections(20)));
         String poll = RawHttp.get("/poll?channel=demo/x");
         List<RawHttp> held = new ArrayList<>();
@@ -290,19 +290,16 @@ class HostileInputIT {
         assertAll(
                 () -> {
                     try (RawHttp next = RawHttp.connect(g.port())) {
-                        JsonNode error = assertError(next.exchange(poll), 503, "unavailable");
+                        Answer refused = next.exchange(poll);
+                        assertEquals("5", refused.headers().get("retry-after"), refused.headers()::toString);
+                        JsonNode error = assertError(refused, 503, "unavailable");
                         String message = error.get("message").asText().toLowerCase(Locale.ROOT);
                         assertTrue(message.contains("connection") && (message.contains("limit") || message.contains("20")),
                                 () -> "the message should name the connection limit: " + error);
                         next.awaitEnd(PATIENCE);
                     }
                 },
-                () -> {
-                    try (RawHttp upgrade = RawHttp.connect(g.port())) {
-                        Answer a = upgrade.exchange(RawHttp.upgrade("/ws"));
-                        assertEquals(503, a.status(), () -> "a WebSocket upgrade past the limit: " + a);
-                    }
-                },
+                () -> assertClosedWith1013(g.port()),
                 () -> {
                     try (RawHttp health = RawHttp.connect(g.port())) {
                         Answer a = health.exchange(RawHttp.get("/health"));
@@ -315,6 +312,17 @@ class HostileInputIT {
 
         held.forEach(RawHttp::close);
         await().atMost(PATIENCE).untilAsserted(() -> assertEquals(200, RawHttp.once(g.port(), poll).status()));
+    }
+
+    /** A WebSocket past a connection limit: the handshake completes, then a close frame 1013 with the reason. */
+    static void assertClosedWith1013(int port) {
+        try (RawWebSocket ws = RawWebSocket.connect(port, "/ws?channel=demo/x", 0)) {
+            RawWebSocket.Frame close = ws.readFrame();
+            assertEquals(RawWebSocket.Frame.CLOSE, close.opcode(), close::text);
+            assertEquals(1013, close.closeCode(), close::text);
+            String reason = new String(close.payload(), 2, close.payload().length - 2, US_ASCII);
+            assertTrue(reason.startsWith("connections: ") && reason.contains("retry later"), reason);
+        }
     }
 
     // 4 and 13. Expect: 100-continue with a body over the limit; an expectation the gateway cannot meet.

@@ -55,6 +55,22 @@ class RefusalLogTest {
         assertEquals("/poll?channel=x", Credentials.redact("/poll?channel=x"));
     }
 
+    /**
+     * Found by RequestParamsFuzzTest: the query decoder also splits on ';', decodes names and skips
+     * a name's leading '=', so redaction must too.
+     */
+    @Test
+    void aTokenIsRedactedWhereverTheQueryDecoderFindsOne() {
+        assertEquals("/sse?limit=1;access_token=REDACTED;x=y", Credentials.redact("/sse?limit=1;access_token=a.b.c;x=y"));
+        assertEquals("/sse?access%5Ftoken=REDACTED&access_%74oken=REDACTED",
+                Credentials.redact("/sse?access%5Ftoken=a.b.c&access_%74oken=d.e.f"));
+        assertEquals("/ws?access_token=REDACTED#access_token=kept", Credentials.redact("/ws?access_token=a#access_token=kept"));
+        assertEquals("/ws?access_token&access_token=REDACTED&&x", Credentials.redact("/ws?access_token&access_token=&&x"));
+        assertEquals("/poll?channel=a%zz&access_token=REDACTED", Credentials.redact("/poll?channel=a%zz&access_token=t"));
+        assertEquals("/poll?=access_token=REDACTED&==access_token=REDACTED",
+                Credentials.redact("/poll?=access_token=a.b.c&==access_token=d"));
+    }
+
     @Test
     void aFloodOfRefusalsIsTheFirstFewInFullThenOneCountPerReasonPerInterval() {
         Recording log = new Recording();

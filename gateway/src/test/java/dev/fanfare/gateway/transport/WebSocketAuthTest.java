@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanfare.gateway.auth.TokenIssuer;
 import dev.fanfare.gateway.config.GatewayConfig;
+import dev.fanfare.gateway.limits.ClientLimits;
 import dev.fanfare.gateway.limits.Rate;
 import dev.fanfare.gateway.testing.TestTokens;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -53,11 +54,55 @@ class WebSocketAuthTest {
             c.send("{\"type\":\"subscribe\",\"channels\":[\"demo/x\"],\"id\":3}");
             assertEquals("ack", c.messages().get(0).get("type").asText());
             c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/A\"],\"id\":4}");
-            assertEquals("forbidden", c.messages().get(0).get("code").asText());
+            assertEquals("ack", c.messages().get(0).get("type").asText(), "a public stream");
             c.send("{\"type\":\"auth\",\"token\":\"garbage\",\"id\":5}");
             assertEquals("unauthorized", c.messages().get(0).get("code").asText(), "the socket stays usable");
             g.publish("demo", "x", "{\"n\":1}");
             assertEquals("event", c.messages().get(0).get("type").asText());
+        }
+    }
+
+    @Test
+    void aForbiddenSubscribeIsAnErrorMessageAndTheConnectionStays() throws Exception {
+        String alice = TestTokens.token("alice", List.of("demo/x"), List.of());
+        try (EmbeddedGateway g = new EmbeddedGateway(CHECKED);
+             EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "?channel=demo/x", bearer(alice))) {
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"demo/y\"],\"id\":1}");
+            JsonNode refused = c.messages().get(0);
+            assertEquals("error", refused.get("type").asText(), refused::toString);
+            assertEquals("forbidden", refused.get("code").asText(), refused::toString);
+            assertEquals(1, refused.get("id").asInt());
+            assertTrue(refused.get("message").asText().startsWith("subscribe: 'demo/y' (expected: a channel this token"
+                    + " grants to subscribe: demo/x"), refused::toString);
+            assertTrue(g.a.channel.isActive(), "the connection stays");
+            g.publish("demo", "y", "{\"n\":0}");
+            g.publish("demo", "x", "{\"n\":1}");
+            List<JsonNode> events = c.messages();
+            assertEquals(1, events.size(), events::toString);
+            assertEquals("demo/x", events.get(0).get("channel").asText(), "its subscription goes on; nothing of demo/y");
+            c.send("{\"type\":\"subscribe\",\"channels\":[\"ticker/*\"],\"id\":2}");
+            assertEquals("ack", c.messages().get(0).get("type").asText(), "and it may still subscribe to what it may");
+        }
+    }
+
+    @Test
+    void publishesPastTheUsersRateAreErrorMessagesAndSustainedAbuseIsClosedWith1008() throws Exception {
+        GatewayConfig c = CHECKED.withLimits(l -> l.withExempt(List.of()).withWebSocketMessages(Rate.OFF)
+                .withPublishes(new ClientLimits.Pair(new Rate(1, 1), Rate.OFF)).withRefusalsBeforeClose(3));
+        String alice = TestTokens.token("alice", List.of(), List.of("demo/*"));
+        try (EmbeddedGateway g = new EmbeddedGateway(c); EmbeddedWebSocket ws = new EmbeddedWebSocket(g.a, "", bearer(alice))) {
+            ws.send("{\"type\":\"publish\",\"channel\":\"demo/a\",\"data\":1,\"id\":1}");
+            assertEquals("ack", ws.messages().get(0).get("type").asText());
+            for (int i = 2; i <= 3; i++) {
+                ws.send("{\"type\":\"publish\",\"channel\":\"demo/a\",\"data\":1,\"id\":" + i + "}");
+                JsonNode refused = ws.messages().get(0);
+                assertEquals("rate_limited", refused.get("code").asText(), refused::toString);
+                assertEquals(i, refused.get("id").asInt());
+                assertTrue(refused.get("retryAfter").asInt() >= 1, refused::toString);
+                assertTrue(refused.get("message").asText().startsWith("publishes: too many from this user"), refused::toString);
+            }
+            ws.send("{\"type\":\"publish\",\"channel\":\"demo/a\",\"data\":1,\"id\":4}");
+            assertEquals(1008, closeCode(ws), "refused three times in a row: cut off");
         }
     }
 
@@ -109,8 +154,8 @@ class WebSocketAuthTest {
             try (EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "", bearer("not.a.token"))) {
                 assertEquals(1008, closeCode(c));
             }
-            try (EmbeddedWebSocket c = new EmbeddedWebSocket(g.b, "?channel=ticker/A",
-                    bearer(TestTokens.token("alice", List.of("demo/*"), List.of())))) {
+            try (EmbeddedWebSocket c = new EmbeddedWebSocket(g.b, "?channel=demo/y",
+                    bearer(TestTokens.token("alice", List.of("demo/x"), List.of())))) {
                 assertEquals(1008, closeCode(c));
             }
         }

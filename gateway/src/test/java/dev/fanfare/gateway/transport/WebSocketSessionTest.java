@@ -42,6 +42,38 @@ class WebSocketSessionTest {
     }
 
     @Test
+    void subscriptionsPastThePerConnectionLimitAreRefusedAndTheSocketStaysUsable() throws Exception {
+        GatewayConfig c = GatewayConfig.defaults().withWebSocket(w -> w.withMaxChannelsPerConnection(40));
+        try (EmbeddedGateway g = new EmbeddedGateway(c); EmbeddedWebSocket ws = new EmbeddedWebSocket(g.a, "")) {
+            ws.send(subscribe(1, 0, 30));
+            assertEquals("ack", ws.messages().get(0).get("type").asText());
+            ws.send(subscribe(2, 30, 10));
+            assertEquals("ack", ws.messages().get(0).get("type").asText(), "40: at the limit");
+            ws.send(subscribe(3, 0, 5));
+            assertEquals("ack", ws.messages().get(0).get("type").asText(), "channels it holds already do not count twice");
+            ws.send(subscribe(4, 40, 1));
+            JsonNode refused = ws.messages().get(0);
+            assertEquals("too_many_channels", refused.get("code").asText(), refused::toString);
+            assertEquals(4, refused.get("id").asInt());
+            assertEquals("channels: 41 on this connection (expected: at most 40)", refused.get("message").asText());
+            ws.send("{\"type\":\"unsubscribe\",\"channels\":[\"demo/k0\"],\"id\":5}");
+            assertEquals("ack", ws.messages().get(0).get("type").asText());
+            ws.send(subscribe(6, 40, 1));
+            assertEquals("ack", ws.messages().get(0).get("type").asText(), "room again after an unsubscribe");
+            g.publish("demo", "k40", "{\"n\":1}");
+            assertEquals("event", ws.messages().get(0).get("type").asText());
+        }
+    }
+
+    private static String subscribe(int id, int from, int count) {
+        StringBuilder b = new StringBuilder("{\"type\":\"subscribe\",\"id\":" + id + ",\"channels\":[");
+        for (int i = from; i < from + count; i++) {
+            b.append(i == from ? "" : ",").append("\"demo/k").append(i).append('"');
+        }
+        return b.append("]}").toString();
+    }
+
+    @Test
     void aPingMessageIsAnsweredWithAPongCarryingItsId() throws Exception {
         try (EmbeddedGateway g = new EmbeddedGateway(); EmbeddedWebSocket c = new EmbeddedWebSocket(g.a, "")) {
             c.send("{\"type\":\"ping\",\"id\":\"p1\"}");

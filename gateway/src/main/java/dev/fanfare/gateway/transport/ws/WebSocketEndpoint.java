@@ -19,6 +19,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -33,9 +34,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /ws}: hands an upgrade request to Netty's WebSocket handshake and the connection to a
- * {@link WebSocketSession}. A bad subscription in the URL, or credentials that do not do, are
- * reported after the handshake, with the close code of their {@link DisconnectReason} (1008, or
- * 4001 for an expired token) and the reason, which a browser can read (it cannot read a 400's body).
+ * {@link WebSocketSession}. A bad subscription in the URL, credentials that do not do, or a
+ * connection past a limit are reported after the handshake, with the close code of their
+ * {@link DisconnectReason} (1008; 4001 for an expired token; 1013 for a connection limit) and the
+ * reason, which a browser can read (it cannot read a 400's or a 503's body).
  */
 public final class WebSocketEndpoint {
 
@@ -51,27 +53,34 @@ public final class WebSocketEndpoint {
         this.publishes = publishes;
     }
 
+    /** Whether {@code req} asks to become a WebSocket. */
+    public static boolean isUpgrade(HttpRequest req) {
+        return req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
     public void handle(Request r) {
         ChannelHandlerContext ctx = r.ctx();
         FullHttpRequest req = r.http();
-        if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        if (!isUpgrade(req)) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "upgrade: missing (expected: a WebSocket upgrade request)");
         }
         RequestParams params = services.params();
         List<ChannelName> channels = List.of();
         long[] from = null;
         int maxRate = 0;
-        ApiException refusal = null;
+        ApiException refusal = r.connectionRefusal();
         Caller caller = new Caller(Principal.anonymous(Principal.Grants.NONE), r.client());
-        try {
-            Map<String, List<String>> query = r.query();
-            caller = r.caller();
-            channels = params.channels(query.getOrDefault("channel", List.of()), false);
-            caller.principal().requireSubscribe(channels);
-            from = params.cursor(RequestParams.first(query, "cursor"));
-            maxRate = PollEndpoint.maxRate(query);
-        } catch (ApiException e) {
-            refusal = e;
+        if (refusal == null) {
+            try {
+                Map<String, List<String>> query = r.query();
+                caller = r.caller();
+                channels = params.channels(query.getOrDefault("channel", List.of()), false);
+                caller.principal().requireSubscribe(channels);
+                from = params.cursor(RequestParams.first(query, "cursor"));
+                maxRate = PollEndpoint.maxRate(query);
+            } catch (ApiException e) {
+                refusal = e;
+            }
         }
         int maxMessage = services.config().http().maxBodyBytes();
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
