@@ -3,6 +3,7 @@ package dev.fanfare.client;
 import dev.fanfare.client.cli.BenchCommand;
 import dev.fanfare.client.cli.CompareCommand;
 import dev.fanfare.client.cli.ExitCodes;
+import dev.fanfare.client.cli.PeerTableCommand;
 import dev.fanfare.client.cli.SubscribeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
                 CompareCommand.class,
                 BenchCommand.class,
                 ProduceCommand.class,
+                PeerTableCommand.class,
                 CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -12,6 +12,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +47,13 @@ public final class ClientResources implements AutoCloseable {
     /** A client loop, in turn. */
     public EventLoop nextLoop() {
         return group.next();
+    }
+
+    /** Every client loop (not the control loop). */
+    public List<EventLoop> loops() {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        return loops;
     }
 
     /** The control loop: publishing and one-off requests. */

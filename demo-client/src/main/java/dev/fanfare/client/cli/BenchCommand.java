@@ -59,6 +59,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "How long to publish (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = {"Publish at the same rate this long before measuring, so the gateway's and this client's",
+                    "JIT have compiled the path (0s: measure cold) (default: ${DEFAULT-VALUE})."})
+    Duration warmup;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Also write result.json and report.html there.")
     Path out;
 
@@ -68,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--subscribers: " + subscribers + " (expected: > 0)");
         }
         LoadPlan plan = LoadCommandSupport.plan(spec, "bench", gateway.address(spec),
-                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, 0, load);
+                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, 0, warmup, load);
         RunResult result = LoadCommandSupport.run(spec, gateway, load, plan);
         if (result == null) {
             return ExitCodes.FAILURE;

@@ -88,7 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<LoadPlan.Group> groups = new LinkedHashSet<>(styles).stream().map(s -> new LoadPlan.Group(s, clients)).toList();
         LoadPlan base = LoadCommandSupport.plan(spec, "compare", gateway.address(spec), groups, rate, duration, maxRate,
-                load);
+                Duration.ZERO, load);
         List<NetworkPlan> conditions = network.plans(spec);
         Path dir = out != null ? out : ResultFiles.defaultDirectory("compare", LocalDateTime.now());
         PrintWriter stdout = spec.commandLine().getOut();

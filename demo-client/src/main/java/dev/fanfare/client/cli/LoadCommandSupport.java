@@ -38,15 +38,17 @@ final class LoadCommandSupport {
      * The plan from the options; anything out of range is a usage error.
      *
      * @param maxRate every client's {@code max_rate} (0: none)
+     * @param warmup  publishing before the measured phase (zero: none)
      */
     static LoadPlan plan(CommandSpec spec, String kind, GatewayAddress gateway, List<LoadPlan.Group> groups,
-                         double rate, Duration duration, int maxRate, LoadOptions options) {
+                         double rate, Duration duration, int maxRate, Duration warmup,
+                         LoadOptions options) {
         String channel = options.channel != null ? options.channel : "demo/" + kind + "-" + RUN_ID.format(LocalDateTime.now());
         int clients = groups.stream().mapToInt(LoadPlan.Group::clients).sum();
         List<InetAddress> sources = sourceAddresses(spec, options, clients);
         try {
             return new LoadPlan(kind, gateway, groups, channel, rate, duration, options.drain, options.pollInterval,
-                    sources, options.connectConcurrency, options.gatewayPid, NetworkPlan.DIRECT, maxRate);
+                    sources, options.connectConcurrency, options.gatewayPid, NetworkPlan.DIRECT, maxRate, warmup);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -58,6 +58,11 @@ final class ClientGroup {
         return recorders.stream().mapToLong(DeliveryRecorder::accounted).min().orElse(0);
     }
 
+    /** Events (of any kind) the least served client has received so far. */
+    long minimumEvents() {
+        return clients.stream().mapToLong(c -> c.counters().snapshot().events()).min().orElse(0);
+    }
+
     /** Run events accounted for, summed over clients, so far. */
     long totalAccounted() {
         return recorders.stream().mapToLong(DeliveryRecorder::accounted).sum();

@@ -42,6 +42,9 @@ final class DeliveryRecorder implements StreamListener {
             return;
         }
         JsonNode data = envelope.get("data");
+        if (data != null && data.has(RunPayload.WARMUP)) {
+            return;
+        }
         long seq = data == null ? -1 : data.path(RunPayload.SEQ).asLong(-1);
         if (seq < 0 || seq >= Integer.MAX_VALUE || seen.get((int) seq)) {
             return;

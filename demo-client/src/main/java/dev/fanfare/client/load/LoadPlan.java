@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param network            what stands between the clients and the gateway
  * @param maxRate            every client asks for at most this many events per second ({@code max_rate}); 0: no
  *                           limit
+ * @param warmup             how long to publish at the planned rate before measuring (zero: measure from the
+ *                           first event), so the gateway's and this client's JIT have compiled the path
  */
 public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
                        Duration duration, Duration drainTimeout, Duration pollInterval,
                        List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network,
-                       int maxRate) {
+                       int maxRate, Duration warmup) {
 
     /** {@code clients} clients of {@code style}. */
     public record Group(Style style, int clients) {
@@ -61,6 +63,9 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
             throw new IllegalArgumentException("max-rate: " + maxRate + " (expected: 1.." + Subscription.MAX_RATE_LIMIT
                     + ", or 0 for no limit)");
         }
+        if (warmup.isNegative()) {
+            throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
+        }
         if (channel.contains("*")) {
             throw new IllegalArgumentException("channel: " + channel + " (expected: a concrete key, runs publish to it)");
         }
@@ -69,7 +74,7 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
     /** The same plan through other network conditions. */
     public LoadPlan withNetwork(NetworkPlan conditions) {
         return new LoadPlan(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval,
-                sourceAddresses, connectConcurrency, gatewayPid, conditions, maxRate);
+                sourceAddresses, connectConcurrency, gatewayPid, conditions, maxRate, warmup);
     }
 
     public int totalClients() {

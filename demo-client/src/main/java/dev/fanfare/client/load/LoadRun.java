@@ -1,6 +1,7 @@
 package dev.fanfare.client.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanfare.client.report.ClientCheck;
 import dev.fanfare.client.report.Conditions;
 import dev.fanfare.client.report.RunResult;
 import dev.fanfare.client.report.StyleResult;
@@ -12,6 +13,8 @@ import dev.fanfare.client.style.PermanentFailureException;
 import dev.fanfare.client.style.StyleClient;
 import dev.fanfare.client.style.Subscription;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +67,11 @@ public final class LoadRun {
             Churn churn = Churn.start(plan.network().churn(), resources.controlLoop(),
                     groups.stream().flatMap(g -> g.clients().stream()).toList());
 
+            LoopLag lag = LoopLag.watch(resources.loops());
+            warmUp();
+            lag.reset();
+            Optional<ClientLoad> load = ClientLoad.start();
+
             MeasuredProcess measured = measuredProcess();
             OptionalLong pid = measured.pid();
             String cpuNote = measured.note();
@@ -70,9 +79,11 @@ public final class LoadRun {
             OptionalDouble ownCpuBefore = cpu.cpuSeconds(ProcessHandle.current().pid());
 
             Publisher publisher = new Publisher(resources, plan.gateway(), plan.channel(),
-                    Publisher.connectionsFor(plan.ratePerSecond()), Math.max(1_000, (int) (plan.ratePerSecond() * 5)));
+                    Publisher.connectionsFor(plan.ratePerSecond()), Math.max(1_000, (int) (plan.ratePerSecond() * 5)), false);
             long publishStart = System.nanoTime();
             publishAll(publisher);
+            Histogram lagMicros = lag.sinceReset(); // while events flowed: a stall in the drain delays none
+            lag.close();
             churn.stop(); // the drain waits for the last events, not for more reconnects
             double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
             groups.forEach(ClientGroup::sampleConnectionsHeld);
@@ -80,6 +91,9 @@ public final class LoadRun {
 
             OptionalDouble cpuAfter = pid.isPresent() ? cpu.cpuSeconds(pid.getAsLong()) : OptionalDouble.empty();
             OptionalDouble ownCpuAfter = cpu.cpuSeconds(ProcessHandle.current().pid());
+            ClientCheck client = ClientCheck.of(load.map(ClientLoad::cores).orElse(null),
+                    load.map(ClientLoad::busyPercentSinceStart).orElse(-1.0),
+                    lagMicros.getValueAtPercentile(99) / 1000.0, lagMicros.getMaxValue() / 1000.0);
             closeAll(); // results read what the clients saw, so they must have stopped
             Double cpuSeconds = cpuBefore.isPresent() && cpuAfter.isPresent()
                     ? cpuAfter.getAsDouble() - cpuBefore.getAsDouble() : null;
@@ -97,10 +111,29 @@ public final class LoadRun {
                     cpuSeconds == null || delivered == 0 ? null : cpuSeconds * 1e6 / delivered,
                     ownCpuBefore.isPresent() && ownCpuAfter.isPresent()
                             ? ownCpuAfter.getAsDouble() - ownCpuBefore.getAsDouble() : null,
-                    styles, conditions());
+                    styles, conditions(), client);
         } finally {
             progress.finish();
             closeAll();
+        }
+    }
+
+    /**
+     * Publishes at the planned rate for the plan's warm-up, then waits (at most the drain time) until every client
+     * has received as many events: the measured phase then starts with both JITs warm and nothing queued.
+     */
+    private void warmUp() throws InterruptedException {
+        if (plan.warmup().isZero()) {
+            return;
+        }
+        Publisher warm = new Publisher(resources, plan.gateway(), plan.channel(),
+                Publisher.connectionsFor(plan.ratePerSecond()), Math.max(1_000, (int) (plan.ratePerSecond() * 5)), true);
+        publish(warm, plan.warmup(), "warm-up",
+                (elapsed, seconds) -> String.format(Locale.ROOT, "published %d (not measured)", warm.acked()));
+        long deadline = System.nanoTime() + plan.drainTimeout().toNanos();
+        while (System.nanoTime() < deadline && groups.stream().anyMatch(g -> g.minimumEvents() < warm.acked())) {
+            progress.show("warm-up", 1, "waiting for the last warm-up events");
+            Thread.sleep(TICK_MILLIS); // a CLI progress loop: polling the counters is the point
         }
     }
 
@@ -235,13 +268,24 @@ public final class LoadRun {
     }
 
     private void publishAll(Publisher publisher) throws InterruptedException {
-        CompletableFuture<Void> done = publisher.run(plan.ratePerSecond(), plan.duration());
+        publish(publisher, plan.duration(), "publish", (elapsed, seconds) -> String.format(Locale.ROOT,
+                "%.0f/%.0f s  published %d  %s", Math.min(elapsed, seconds), seconds, publisher.acked(),
+                deliveredText(publisher.acked())));
+    }
+
+    /** What the progress line says while publishing: from seconds elapsed and planned. */
+    private interface Detail {
+        String of(double elapsed, double seconds);
+    }
+
+    /** Runs {@code publisher} at the planned rate for {@code duration}, showing progress until every event is answered. */
+    private void publish(Publisher publisher, Duration duration, String phase, Detail detail) throws InterruptedException {
+        CompletableFuture<Void> done = publisher.run(plan.ratePerSecond(), duration);
         long start = System.nanoTime();
-        double seconds = plan.duration().toNanos() / 1e9;
+        double seconds = duration.toNanos() / 1e9;
         while (!done.isDone()) {
             double elapsed = (System.nanoTime() - start) / 1e9;
-            progress.show("publish", elapsed / seconds, String.format(Locale.ROOT, "%.0f/%.0f s  published %d  %s",
-                    Math.min(elapsed, seconds), seconds, publisher.acked(), deliveredText(publisher.acked())));
+            progress.show(phase, elapsed / seconds, detail.of(elapsed, seconds));
             try {
                 done.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {

@@ -37,6 +37,7 @@ public final class Publisher {
     private final BitSet ackedSeqs = new BitSet();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final int maxBacklog;
+    private final boolean warmup;
     /** The publisher's own traffic, kept apart from the styles' counts. */
     private final ClientCounters publishCounters = new ClientCounters();
 
@@ -57,8 +58,10 @@ public final class Publisher {
 
     /**
      * @param connections how many requests may be in flight at once
+     * @param warmup      whether its events are the warm-up's (marked so: subscribers do not count them)
      */
-    public Publisher(ClientResources resources, GatewayAddress gateway, String channel, int connections, int maxBacklog) {
+    public Publisher(ClientResources resources, GatewayAddress gateway, String channel, int connections, int maxBacklog,
+                     boolean warmup) {
         if (connections <= 0) {
             throw new IllegalArgumentException("connections: " + connections + " (expected: > 0)");
         }
@@ -68,6 +71,7 @@ public final class Publisher {
         this.loop = resources.controlLoop();
         this.target = "/publish/" + channel;
         this.maxBacklog = maxBacklog;
+        this.warmup = warmup;
         for (int i = 0; i < connections; i++) {
             idle.add(new HttpConnection(resources, loop, gateway, null, publishCounters));
         }
@@ -125,7 +129,7 @@ public final class Publisher {
             long seq = nextSeq++;
             backlog--;
             inFlight++;
-            byte[] body = RunPayload.encode(seq, System.nanoTime(), System.currentTimeMillis());
+            byte[] body = RunPayload.encode(seq, System.nanoTime(), System.currentTimeMillis(), warmup);
             connection.post(target, body, "application/json", ANSWER_TIMEOUT).reply().addListener(f -> answered(connection, seq, f));
         }
     }

@@ -36,14 +36,15 @@ public final class ResultTable {
     public static String bench(RunResult r) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"style", "subscribers", "deliveries/s", "delivered/expected", "p50 ms", "p99 ms",
-                "max ms", "gateway CPU s", "CPU us/delivery"});
+                "max ms", "gateway CPU s", "CPU us/delivery", "client"});
         for (StyleResult s : r.styles()) {
             rows.add(new String[]{s.style(), Long.toString(s.clients()),
                     String.format(Locale.ROOT, "%.0f", s.delivered() / r.publishSeconds()),
                     s.delivered() + "/" + s.expected(), Numbers.millis(s.latency().p50Millis()),
                     Numbers.millis(s.latency().p99Millis()), Numbers.millis(s.latency().maxMillis()),
                     r.gatewayCpuSeconds() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.gatewayCpuSeconds()),
-                    Numbers.ratio(r.gatewayCpuMicrosPerDelivery())});
+                    Numbers.ratio(r.gatewayCpuMicrosPerDelivery()),
+                    r.client() == null ? "n/a" : r.client().saturated() ? "SATURATED" : "kept up"});
         }
         return header(r) + render(rows) + footer(r);
     }
@@ -71,6 +72,17 @@ public final class ResultTable {
             long delivered = r.delivered();
             out.append(String.format(Locale.ROOT, "client CPU (this process): %.2f s, %s us per delivered event%n",
                     r.clientCpuSeconds(), delivered == 0 ? "n/a" : Numbers.ratio(r.clientCpuSeconds() * 1e6 / delivered)));
+        }
+        ClientCheck c = r.client();
+        if (c != null) {
+            out.append(String.format(Locale.ROOT, "client loops: %s ms late at p99, %s ms at worst; cores %s %s busy%n",
+                    Numbers.millis(c.loopLagP99Millis()), Numbers.millis(c.loopLagMaxMillis()), c.cores() == null ? "?" : c.cores(),
+                    c.coresBusyPercent() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", c.coresBusyPercent())));
+            if (c.saturated()) {
+                out.append("WARNING: the client itself was saturated: ").append(c.reason()).append(". The latency above is")
+                        .append(" partly its own queueing, not the gateway's; give it more cores or fewer subscribers,")
+                        .append(" or measure with ../shared/pushbench.").append(System.lineSeparator());
+            }
         }
         return out.toString();
     }

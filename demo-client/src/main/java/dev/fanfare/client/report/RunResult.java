@@ -27,7 +27,7 @@ public record RunResult(String kind, String startedAt, String machine, String ga
                         double ratePerSecond, double publishSeconds, long published, long publishFailures,
                         long publishDropped, Long gatewayPid, Double gatewayCpuSeconds, String gatewayCpuNote,
                         double deliveriesPerSecond, Double gatewayCpuMicrosPerDelivery, Double clientCpuSeconds,
-                        List<StyleResult> styles, Conditions network) {
+                        List<StyleResult> styles, Conditions network, ClientCheck client) {
 
     public RunResult {
         styles = List.copyOf(styles);

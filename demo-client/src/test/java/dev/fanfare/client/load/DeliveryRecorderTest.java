@@ -79,4 +79,20 @@ class DeliveryRecorderTest {
         assertEquals(-1, recorder.lastSeq());
         assertEquals(3, recorder.missing(acked(3), 3));
     }
+
+    @Test
+    void warmUpEventsAreReceivedButNeitherCountedNorTimed() throws Exception {
+        Recorder latency = new Recorder(3);
+        DeliveryRecorder recorder = new DeliveryRecorder(CHANNEL, latency, false);
+        recorder.onEvent(JSON.readTree("{\"channel\":\"" + CHANNEL + "\",\"cursor\":\"w0\",\"ts\":1,"
+                + "\"data\":{\"seq\":0,\"sentNanos\":5,\"warmup\":true}}"), 1_000_000);
+        assertEquals(0, recorder.accounted(), "a warm-up event with seq 0 does not stand in for the measured seq 0");
+        recorder.onEvent(JSON.readTree("{\"channel\":\"" + CHANNEL + "\",\"cursor\":\"m0\",\"ts\":2,"
+                + "\"data\":{\"seq\":0,\"sentNanos\":5}}"), 2_000_005);
+        assertEquals(1, recorder.accounted());
+        assertEquals(1, recorder.delivered(acked(1)));
+        org.HdrHistogram.Histogram h = latency.getIntervalHistogram();
+        assertEquals(1, h.getTotalCount(), "only the measured event is timed");
+        assertEquals(2_000, h.getMaxValue(), 2, "2 ms after it was sent");
+    }
 }

@@ -36,7 +36,7 @@ class ResultFilesTest {
                 style("short-poll", 120, 120, 12, 200_000, 400_000, 900_000),
                 style("long-poll", 120, 120, 118, 2_000, 3_000, 9_000),
                 style("sse", 120, 120, 2, 1_000, 2_000, 5_000),
-                style("ws", 119, 120, 2, 900, 1_800, 4_000)), null);
+                style("ws", 119, 120, 2, 900, 1_800, 4_000)), null, null);
     }
 
     @Test
@@ -66,7 +66,7 @@ class ResultFilesTest {
                 r.publishSeconds(), r.published(), r.publishFailures(), r.publishDropped(), r.gatewayPid(),
                 r.gatewayCpuSeconds(), r.gatewayCpuNote(), r.deliveriesPerSecond(), r.gatewayCpuMicrosPerDelivery(),
                 r.clientCpuSeconds(), r.styles(),
-                new Conditions(rttMillis, 5, 2_000_000, null, null, null, "rtt " + (long) rttMillis + " ms"));
+                new Conditions(rttMillis, 5, 2_000_000, null, null, null, "rtt " + (long) rttMillis + " ms"), null);
     }
 
     @Test
@@ -147,7 +147,7 @@ class ResultFilesTest {
         RunResult r = sample();
         return new RunResult(r.kind(), r.startedAt(), r.machine(), r.gatewayUrl(), r.channel(), r.ratePerSecond(),
                 r.publishSeconds(), r.published(), 0, 0, null, null, "not measured", 4.0, null, null, List.of(sse),
-                new Conditions(0, 0, 0, null, null, 2, "direct; every client asks for at most 2 events/s (max_rate)"));
+                new Conditions(0, 0, 0, null, null, 2, "direct; every client asks for at most 2 events/s (max_rate)"), null);
     }
 
     @Test
