@@ -129,8 +129,7 @@ public final class CounterWorker implements AutoCloseable {
             return;
         }
         if (thread.getState() == Thread.State.NEW) {
-            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-            totalsProducer.close(CLOSE_TIMEOUT);
+            closeClients();
             return;
         }
         consumer.wakeup();
@@ -205,11 +204,16 @@ public final class CounterWorker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Counter worker {}: final commit failed (the store's offsets still hold)", thread.getName(), e);
         } finally {
-            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-            totalsProducer.close(CLOSE_TIMEOUT);
+            closeClients();
             assignedPartitions = 0;
             log.info("Counter worker {} stopped", thread.getName());
         }
+    }
+
+    /** Closes the consumer (leaving the group) and the totals producer, each within {@link #CLOSE_TIMEOUT}. */
+    private void closeClients() {
+        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        totalsProducer.close(CLOSE_TIMEOUT);
     }
 
     /** Positions partitions just assigned at the store's applied offset (the truth), then lets them fetch. */
