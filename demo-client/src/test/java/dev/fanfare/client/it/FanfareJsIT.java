@@ -135,7 +135,10 @@ class FanfareJsIT {
     }
 
     private static void awaitLast(long n) {
-        await("event " + n).atMost(WAIT).until(() -> !events().isEmpty() && events().get(events().size() - 1) == n);
+        await("event " + n).atMost(WAIT).until(() -> {
+            List<Long> got = events(); // one snapshot: the page's list may grow between two reads
+            return !got.isEmpty() && got.get(got.size() - 1) == n;
+        });
     }
 
     /** Events 1..n: each one received, in order, or counted among those a received one replaced. */
