@@ -16,7 +16,6 @@ import dev.fanfare.gateway.demo.GatewayFeedSink;
 import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.viewers.Viewers;
-import dev.fanfare.gateway.warmup.JitWarmup;
 import dev.fanfare.gateway.kafka.BrokerWatch;
 import dev.fanfare.gateway.kafka.EmbeddedKafkaBroker;
 import dev.fanfare.gateway.kafka.KafkaEventPublisher;
@@ -35,7 +34,6 @@ import dev.fanfare.gateway.transport.StaticFiles;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -113,7 +111,6 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void startAll() throws InterruptedException {
-        closeInReverse.add(metrics);
         GatewayConfig.Kafka kafka = config.kafka();
         if (kafka.embedded()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafka.dataDir().resolve("kafka"), 0);
@@ -181,9 +178,18 @@ public final class GatewayServer implements AutoCloseable {
                 limiter::limit);
         log.info("taking at most {} client connections, {} from one address", limiter.limit(),
                 config.limits().connectionsPerAddress() == 0 ? "any number" : config.limits().connectionsPerAddress());
-        JitWarmup.run(config, workers, blocking, handler -> bootstrap(io, handler), config.server().warmup());
-        serverChannel = bootstrap(io, new GatewayInitializer(services, limiter))
-                .bind(config.server().host(), config.server().port()).sync().channel();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(io.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.http().lowWaterMark(), config.http().highWaterMark()))
+                .childHandler(new GatewayInitializer(services, limiter));
+        if (config.server().sendBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, config.server().sendBufferBytes());
+        }
+        serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
         closeInReverse.add(this::stopServing);
         source.start(hub);
         if (config.demoFeed()) {
@@ -194,22 +200,6 @@ public final class GatewayServer implements AutoCloseable {
         }
         log.info("gateway listening on {}:{} ({} transport, streams {})", config.server().host(), port(), io.name(),
                 kafka.streams());
-    }
-
-    /** The node's server, with {@code childHandler} for its connections (the warm-up's has its own). */
-    private ServerBootstrap bootstrap(IoChoice io, ChannelHandler childHandler) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(io.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.http().lowWaterMark(), config.http().highWaterMark()))
-                .childHandler(childHandler);
-        if (config.server().sendBufferBytes() > 0) {
-            b.childOption(ChannelOption.SO_SNDBUF, config.server().sendBufferBytes());
-        }
-        return b;
     }
 
     /** The transport in use: its loop factory and server channel class. */

@@ -158,12 +158,6 @@ public final class Main implements Callable<Integer> {
                     + " default ${DEFAULT-VALUE})")
     int idleTimeoutSeconds;
 
-    @Option(names = "--warmup", defaultValue = "${env:FANFARE_WARMUP:-3}", paramLabel = "SECONDS",
-            description = "before listening, at most this long serving a private load over loopback so the JIT has"
-                    + " compiled the delivery path before the first client comes; 0: none (env FANFARE_WARMUP;"
-                    + " default ${DEFAULT-VALUE})")
-    int warmupSeconds;
-
     @Option(names = "--no-demo-feed", negatable = true, defaultValue = "${env:FANFARE_DEMO_FEED:-true}",
             description = "run the demo feed (ticker, claps, likes) in-process (env FANFARE_DEMO_FEED; default on)")
     boolean demoFeed;
@@ -176,8 +170,7 @@ public final class Main implements Callable<Integer> {
         return GatewayConfig.defaults()
                 .withAuth(a -> a.withPublicStreams(List.of())) // set below with the rest, once the streams are
                 .withServer(s -> s.withHost(host).withPort(port).withIoThreads(ioThreads).withTransport(transport)
-                        .withMaxConnections(maxConnections).withSendBuffer(socketSendBufferKb * 1024)
-                        .withWarmup(Duration.ofSeconds(warmupSeconds)))
+                        .withMaxConnections(maxConnections).withSendBuffer(socketSendBufferKb * 1024))
                 .withKafka(k -> k.withBootstrap(kafka).withDataDir(dataDir).withStreams(streams)
                         .withTopicPrefix(topicPrefix).withPartitions(partitions).withCreateTopics(createTopics))
                 .withHttp(h -> h.withWaterMarks(clientBufferKb * 512, clientBufferKb * 1024))

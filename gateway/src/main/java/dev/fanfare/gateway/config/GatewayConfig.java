@@ -55,38 +55,36 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     /**
      * Where and how the node listens.
      *
-     * @param ioThreads       event loops; 0: one per core
-     * @param transport       Netty I/O transport (a native one falls back to the next available)
-     * @param maxConnections  client connections the node takes; 0: derived from the process's file
-     *                        limit, less a reserve for Kafka, Redis and the embedded broker
+     * @param ioThreads      event loops; 0: one per core
+     * @param transport      Netty I/O transport (a native one falls back to the next available)
+     * @param maxConnections client connections the node takes; 0: derived from the process's file
+     *                       limit, less a reserve for Kafka, Redis and the embedded broker
+     */
+    /**
+     * The listening socket.
+     *
      * @param sendBufferBytes each client socket's kernel send buffer (SO_SNDBUF, as nginx's
      *                        {@code listen ... sndbuf=}); 0: the kernel sizes it (autotuning, up to
      *                        net.ipv4.tcp_wmem's maximum). A slow client is behind only once this and
      *                        the connection's own queue ({@link Http#highWaterMark}) are full.
-     * @param warmup          before listening, at most this long serving a private load on loopback so the
-     *                        JIT has compiled the delivery path before the first client comes
-     *                        ({@code dev.fanfare.gateway.warmup.JitWarmup}); zero: none (the default here,
-     *                        for tests; the launcher's is a few seconds)
      */
     public record Server(String host, int port, int ioThreads, Transport transport, int maxConnections,
-                         int sendBufferBytes, Duration warmup) {
-        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0, 0, Duration.ZERO);
+                         int sendBufferBytes) {
+        public static final Server DEFAULTS = new Server("0.0.0.0", 8080, 0, Transport.EPOLL, 0, 0);
 
         public Server {
             Check.require(port >= 0 && port <= 65535, "port", port, "0..65535");
             Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
             Check.require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
             Check.require(sendBufferBytes >= 0, "sendBufferBytes", sendBufferBytes, ">= 0 (0: the kernel's)");
-            Check.require(!warmup.isNegative(), "warmup", warmup, ">= 0 (0: none)");
         }
 
-        public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections, sendBufferBytes, warmup); }
-        public Server withPort(int v) { return new Server(host, v, ioThreads, transport, maxConnections, sendBufferBytes, warmup); }
-        public Server withIoThreads(int v) { return new Server(host, port, v, transport, maxConnections, sendBufferBytes, warmup); }
-        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v, maxConnections, sendBufferBytes, warmup); }
-        public Server withMaxConnections(int v) { return new Server(host, port, ioThreads, transport, v, sendBufferBytes, warmup); }
-        public Server withSendBuffer(int v) { return new Server(host, port, ioThreads, transport, maxConnections, v, warmup); }
-        public Server withWarmup(Duration v) { return new Server(host, port, ioThreads, transport, maxConnections, sendBufferBytes, v); }
+        public Server withHost(String v) { return new Server(v, port, ioThreads, transport, maxConnections, sendBufferBytes); }
+        public Server withPort(int v) { return new Server(host, v, ioThreads, transport, maxConnections, sendBufferBytes); }
+        public Server withIoThreads(int v) { return new Server(host, port, v, transport, maxConnections, sendBufferBytes); }
+        public Server withTransport(Transport v) { return new Server(host, port, ioThreads, v, maxConnections, sendBufferBytes); }
+        public Server withMaxConnections(int v) { return new Server(host, port, ioThreads, transport, v, sendBufferBytes); }
+        public Server withSendBuffer(int v) { return new Server(host, port, ioThreads, transport, maxConnections, v); }
     }
 
     /**

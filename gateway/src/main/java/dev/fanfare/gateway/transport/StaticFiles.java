@@ -31,9 +31,6 @@ public final class StaticFiles {
     private record File(byte[] body, String contentType) {
     }
 
-    /** No files: every path is not found. */
-    public static final StaticFiles NONE = new StaticFiles(Map.of());
-
     private final Map<String, File> files;
 
     private StaticFiles(Map<String, File> files) {

@@ -14,7 +14,7 @@ import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.StreamLayout;
 import dev.fanfare.gateway.testing.LocalCounters;
-import dev.fanfare.gateway.warmup.LocalPublisher;
+import dev.fanfare.gateway.testing.LocalPublisher;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
