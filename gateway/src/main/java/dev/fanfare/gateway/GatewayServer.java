@@ -111,6 +111,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void startAll() throws InterruptedException {
+        closeInReverse.add(metrics); // last: its GC listener outlives the node otherwise
         GatewayConfig.Kafka kafka = config.kafka();
         if (kafka.embedded()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafka.dataDir().resolve("kafka"), 0);

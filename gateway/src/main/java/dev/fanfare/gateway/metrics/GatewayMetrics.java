@@ -46,7 +46,7 @@ import java.util.function.ToLongFunction;
  * ({@link DeliveryStats}); they are read here when scraped, so a delivery costs no metric call.
  * Latency is sampled by the shards (one write per batch and style).
  */
-public final class GatewayMetrics implements Latencies {
+public final class GatewayMetrics implements Latencies, AutoCloseable {
 
     /** Histogram buckets of delivery and publish latency. */
     private static final Duration[] BUCKETS = {
@@ -55,6 +55,8 @@ public final class GatewayMetrics implements Latencies {
         Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Listens to the JVM's collections until {@link #close}. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<Style, Timer> latency = new EnumMap<>(Style.class);
 
     /** Help text for the Netty allocator's meters, which Micrometer registers without any. */
@@ -97,7 +99,7 @@ public final class GatewayMetrics implements Latencies {
             counterAction(action, "accepted"); // there from the start, so a rate over it is 0 and not absent
         }
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -112,6 +114,13 @@ public final class GatewayMetrics implements Latencies {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Stops listening to the JVM's collections (the only thing that outlives an unreferenced registry). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     @Override
