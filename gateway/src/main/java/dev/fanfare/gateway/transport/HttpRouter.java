@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>A refusal ({@link ApiException}) is a 4xx with a JSON reason; anything else an endpoint
  * throws is a bug: one WARN line with the cause, and the client gets a 500 with a JSON reason.
  */
-public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> implements Request.Parking {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final RefusalLog refusals = new RefusalLog(log);
@@ -40,7 +40,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Routes routes;
     private final StaticFiles files;
     private final Access access;
+    private ChannelHandlerContext ctx;
     private ParkedRequest parked;
+    /** When the request parked here times out; one per connection, moved per request (see {@link LazyTimer}). */
+    private LazyTimer parkTimer;
     /** A request waits behind the one in flight: a long poll parked now must answer at once. */
     private boolean requestWaiting;
     /** The node is stopping: likewise. */
@@ -54,10 +57,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         requestWaiting = false;
         parked = null;
+        if (parkTimer != null) {
+            parkTimer.clear();
+        }
         try {
             DecoderResult decoded = req.decoderResult();
             if (decoded.isFailure()) {
@@ -94,7 +105,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
         requireHttp11(req);
-        Request request = new Request(ctx, req, this::park, access);
+        Request request = new Request(ctx, req, this, access);
         HttpMethod method = req.method();
         if (access.addresses().trusts(Access.peer(ctx.channel()))) {
             access.connections().admitForwarded(ctx.channel(), request.client());
@@ -162,11 +173,24 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private void park(ParkedRequest p) {
+    @Override
+    public void park(ParkedRequest p, long timeoutNanos) {
         if (requestWaiting || stopping) {
             p.answerNow();
         } else {
             parked = p;
+            if (parkTimer == null) {
+                parkTimer = new LazyTimer(ctx.executor(), this::parkTimedOut);
+            }
+            parkTimer.setIn(timeoutNanos);
+        }
+    }
+
+    private void parkTimedOut() {
+        ParkedRequest p = parked;
+        parked = null;
+        if (p != null) {
+            p.answerNow(); // one that answered already does nothing
         }
     }
 
@@ -188,6 +212,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (parkTimer != null) {
+            parkTimer.stop();
+        }
         if (parked != null) {
             parked.cancel();
             parked = null;

@@ -29,13 +29,13 @@ public final class Request {
     private final FullHttpRequest http;
     private final QueryStringDecoder uri;
     private final boolean keepAlive;
-    private final Consumer<ParkedRequest> parker;
+    private final Parking parker;
     private final Access access;
     private final InetAddress client;
     private Caller caller;
     private ApiException connectionRefusal;
 
-    Request(ChannelHandlerContext ctx, FullHttpRequest http, Consumer<ParkedRequest> parker, Access access) {
+    Request(ChannelHandlerContext ctx, FullHttpRequest http, Parking parker, Access access) {
         this.ctx = ctx;
         this.http = http;
         this.parker = parker;
@@ -150,11 +150,16 @@ public final class Request {
     }
 
     /**
-     * The answer comes later, without a thread: the connection cancels it if it closes first and
-     * has it answer at once if another request arrives. Call on the connection's loop, any time
-     * before answering.
+     * The answer comes later, without a thread: the connection cancels it if it closes first, has it
+     * answer at once if another request arrives, and at the latest after {@code timeoutNanos}. Call on
+     * the connection's loop, any time before answering.
      */
-    public void park(ParkedRequest request) {
-        parker.accept(request);
+    public void park(ParkedRequest request, long timeoutNanos) {
+        parker.park(request, timeoutNanos);
+    }
+
+    /** Where a connection keeps the request it holds open. */
+    interface Parking {
+        void park(ParkedRequest request, long timeoutNanos);
     }
 }

@@ -8,8 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Time limits of a plain HTTP connection, first in its pipeline so it sees bytes before the codec:
@@ -33,7 +31,9 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private State state = State.IDLE;
     private boolean bytesWhileBusy;
-    private ScheduledFuture<?> timer;
+    /** Each set when its state starts and cleared when it ends, without a task per request (see {@link LazyTimer}). */
+    private LazyTimer requestTimer;
+    private LazyTimer idleTimer;
 
     RequestTimeouts(Duration request, Duration idle) {
         this.requestNanos = request.toNanos();
@@ -52,6 +52,8 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        requestTimer = new LazyTimer(ctx.executor(), this::requestTimedOut);
+        idleTimer = new LazyTimer(ctx.executor(), ctx::close);
         if (ctx.channel().isActive()) {
             idle();
         }
@@ -67,8 +69,14 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE) {
             state = State.RECEIVING;
-            arm(requestNanos, this::requestTimedOut);
-        } else if (state == State.BUSY) {
+            idleTimer.clear();
+            ctx.fireChannelRead(msg);
+            if (state == State.RECEIVING) {
+                requestTimer.setIn(requestNanos); // not whole in its first read: the clock runs
+            }
+            return;
+        }
+        if (state == State.BUSY) {
             bytesWhileBusy = true; // the start of a pipelined request: its clock runs once the answers are out
         }
         ctx.fireChannelRead(msg);
@@ -77,7 +85,7 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
     /** A request arrived whole: no limit while it is answered. */
     void received() {
         state = State.BUSY;
-        cancel();
+        requestTimer.clear();
     }
 
     /** Every answer owed is written: the next request's clock starts. */
@@ -85,7 +93,7 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
         if (bytesWhileBusy) {
             bytesWhileBusy = false;
             state = State.RECEIVING;
-            arm(requestNanos, this::requestTimedOut);
+            requestTimer.setIn(requestNanos);
         } else {
             idle();
         }
@@ -93,33 +101,26 @@ final class RequestTimeouts extends ChannelInboundHandlerAdapter {
 
     private void idle() {
         state = State.IDLE;
-        arm(idleNanos, () -> ctx.close());
+        idleTimer.setIn(idleNanos);
     }
 
     private void requestTimedOut() {
         ctx.writeAndFlush(TIMED_OUT.duplicate()).addListener(LingeringClose.AFTER_WRITE);
     }
 
-    private void arm(long nanos, Runnable onExpiry) {
-        cancel();
-        timer = ctx.executor().schedule(onExpiry, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+    private void stop() {
+        requestTimer.stop();
+        idleTimer.stop();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        stop();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        stop();
         ctx.fireChannelInactive();
     }
 }

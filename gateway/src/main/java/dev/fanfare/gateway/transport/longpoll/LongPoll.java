@@ -16,14 +16,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One parked long-poll request: a subscriber that answers with whatever its first batch brought
  * (at most {@code limit} events; {@code "more": true} when it held more), or with nothing when
- * its timeout passes, and then leaves the hub. No thread is held while it waits; it lives on its
- * connection's event loop.
+ * its timeout passes (its connection's timer, {@code Request.park}), and then leaves the hub. No thread
+ * is held while it waits; it lives on its connection's event loop.
  */
 final class LongPoll implements Subscriber, ParkedRequest {
 
@@ -38,7 +37,6 @@ final class LongPoll implements Subscriber, ParkedRequest {
     private final List<ChannelName> gaps = new ArrayList<>();
     private String cursor;
     private boolean more;
-    private ScheduledFuture<?> timeout;
     private boolean done;
     private boolean answerScheduled;
     /** A latency sample to take when the answer is written; null when none. */
@@ -58,13 +56,6 @@ final class LongPoll implements Subscriber, ParkedRequest {
         this.shard = shard;
         this.limit = limit;
         this.cursor = cursor;
-    }
-
-    /** Parks until an event comes or {@code timeoutMillis} pass. */
-    void park(long timeoutMillis) {
-        if (!done) {
-            timeout = ctx.executor().schedule(this::answerNow, timeoutMillis, TimeUnit.MILLISECONDS);
-        }
     }
 
     boolean done() {
@@ -156,9 +147,6 @@ final class LongPoll implements Subscriber, ParkedRequest {
 
     private void finish() {
         done = true;
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
         shard.remove(this);
     }
 }

@@ -80,8 +80,7 @@ public final class LongPollEndpoint {
             // From where the read stopped: what the shard delivered since comes as the first batch.
             shard.subscribe(poll, channels, c.position());
             if (!poll.done()) {
-                poll.park(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
-                r.park(poll);
+                r.park(poll, deadline - System.nanoTime());
             }
         });
     }
