@@ -10,7 +10,8 @@ import java.util.BitSet;
  * Listener of one load-run client: recognises the run's own events ({@code data.seq},
  * {@code data.sentNanos}), remembers which sequence numbers arrived, how many events those that came
  * marked {@code "conflated"} replaced, and which came last, and records publish-to-receive latency of
- * each first delivery into the group's shared histogram.
+ * each first delivery into the group's shared histogram. A style client hands it envelopes
+ * ({@link #onEvent}); a lean receiver the fields it scanned ({@link #record}).
  *
  * <p>Called only on the client's event loop; {@link #delivered} and {@link #missing} are read after the
  * client terminated.
@@ -42,25 +43,39 @@ final class DeliveryRecorder implements StreamListener {
             return;
         }
         JsonNode data = envelope.get("data");
-        if (data != null && data.has(RunPayload.WARMUP)) {
+        if (data == null || data.has(RunPayload.WARMUP)) {
             return;
         }
-        long seq = data == null ? -1 : data.path(RunPayload.SEQ).asLong(-1);
-        if (seq < 0 || seq >= Integer.MAX_VALUE || seen.get((int) seq)) {
-            return;
+        long seq = data.path(RunPayload.SEQ).asLong(-1);
+        if (seq >= 0 && seq < Integer.MAX_VALUE) {
+            record(seq, data.path(RunPayload.SENT_NANOS).asLong(0), envelope.path("conflated").asLong(0), receivedNanos);
+        }
+    }
+
+    /**
+     * One measured run event, however it was read: remembered, and its latency recorded, the first time its
+     * sequence number arrives.
+     *
+     * @param seq          its sequence number, {@code 0 <= seq < Integer.MAX_VALUE}
+     * @param sentNanos    {@link System#nanoTime()} when it was published (0: unknown, not timed)
+     * @param replacedByIt its {@code "conflated"} count (0: it replaced none)
+     * @return false when that sequence number arrived before (a duplicate, ignored)
+     */
+    boolean record(long seq, long sentNanos, long replacedByIt, long receivedNanos) {
+        if (seen.get((int) seq)) {
+            return false;
         }
         seen.set((int) seq);
         distinct = distinct + 1;
         lastSeq = seq;
-        long replacedByIt = envelope.path("conflated").asLong(0);
         if (replacedByIt > 0) {
             conflated = conflated + 1;
             replaced = replaced + replacedByIt;
         }
-        long sentNanos = data.path(RunPayload.SENT_NANOS).asLong(0);
         if (sentNanos != 0) {
             latencyMicros.recordValue(Math.max(0, (receivedNanos - sentNanos) / 1_000));
         }
+        return true;
     }
 
     /** Run events accounted for so far (any thread): received, and replaced by one received if they count. */
