@@ -8,6 +8,7 @@ import dev.fanfare.client.report.RunResult;
 import dev.fanfare.client.style.Style;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +18,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,7 +31,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Fan-out benchmark: S subscribers on one channel, events published at rate R.",
                 "Prints deliveries/s, publish-to-receive latency p50/p99/max and the gateway's CPU seconds",
-                "(and CPU microseconds per delivered event) as a table and as JSON."},
+                "(and CPU microseconds per delivered event) as a table and as JSON.",
+                "SSE and WebSocket subscribers are lean receivers by default: they scan the stream's bytes for the",
+                "run's fields and allocate nothing per event, so the client's own cost stays small (--receiver)."},
         footerHeading = "%nExamples (gateway pinned to core 1, load to core 0):%n",
         footer = {"  taskset -c 0 fanfare bench --style sse --subscribers 1000 --rate 100 --duration 30s",
                 "  taskset -c 0 fanfare bench --style ws --subscribers 10000 --rate 100 --duration 30s --source-addresses 127.0.0.1-2"})
@@ -64,6 +70,14 @@ public final class BenchCommand implements Callable<Integer> {
                     "JIT have compiled the path (0s: measure cold) (default: ${DEFAULT-VALUE})."})
     Duration warmup;
 
+    @Option(names = "--receiver", paramLabel = "RECEIVER", defaultValue = "lean", converter = ReceiverConverter.class,
+            completionCandidates = ReceiverConverter.Names.class,
+            description = {"What reads the sse and ws subscribers' connections: lean (scans the bytes for the run's",
+                    "fields, nothing allocated per event: what the gateway's latency is measured with) or client (the",
+                    "client module's style clients, as an application uses them; the poll styles always use those)",
+                    "(default: ${DEFAULT-VALUE})."})
+    LoadPlan.Receiver receiver;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Also write result.json and report.html there.")
     Path out;
 
@@ -73,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--subscribers: " + subscribers + " (expected: > 0)");
         }
         LoadPlan plan = LoadCommandSupport.plan(spec, "bench", gateway.address(spec),
-                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, 0, warmup, load);
+                List.of(new LoadPlan.Group(style, subscribers)), rate, duration, 0, warmup, load).withReceiver(receiver);
         RunResult result = LoadCommandSupport.run(spec, gateway, load, plan);
         if (result == null) {
             return ExitCodes.FAILURE;
@@ -87,5 +101,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         stdout.flush();
         return result.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+    }
+
+    /** Reads {@code lean} or {@code client}. */
+    public static final class ReceiverConverter implements ITypeConverter<LoadPlan.Receiver> {
+
+        @Override
+        public LoadPlan.Receiver convert(String value) {
+            try {
+                return LoadPlan.Receiver.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (expected: lean or client)");
+            }
+        }
+
+        /** The names, for {@code --help} and shell completion. */
+        public static final class Names implements Iterable<String> {
+            @Override
+            public Iterator<String> iterator() {
+                return Arrays.stream(LoadPlan.Receiver.values()).map(r -> r.name().toLowerCase(Locale.ROOT)).iterator();
+            }
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.fanfare.client.load;
 
-import dev.fanfare.client.style.StyleClient;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -24,13 +23,13 @@ final class Churn {
         this.timers = timers;
     }
 
-    static Churn start(Duration every, EventLoop loop, List<StyleClient> clients) {
+    static Churn start(Duration every, EventLoop loop, List<LoadClient> clients) {
         if (every == null) {
             return NONE;
         }
         long period = every.toNanos();
         List<ScheduledFuture<?>> timers = new ArrayList<>();
-        for (StyleClient client : clients) {
+        for (LoadClient client : clients) {
             long phase = ThreadLocalRandom.current().nextLong(period);
             timers.add(loop.scheduleAtFixedRate(client::reconnect, phase, period, TimeUnit.NANOSECONDS));
         }

@@ -6,7 +6,6 @@ import dev.fanfare.client.report.StyleResult;
 import dev.fanfare.client.style.ClientCounters;
 import dev.fanfare.client.style.ClientResources;
 import dev.fanfare.client.style.Style;
-import dev.fanfare.client.style.StyleClient;
 import dev.fanfare.client.style.StyleClients;
 import dev.fanfare.client.style.Subscription;
 import org.HdrHistogram.Histogram;
@@ -16,12 +15,16 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
-/** The clients of one style in a load run, with their recorders and one shared latency histogram. */
+/**
+ * The clients of one style in a load run, with their recorders and one shared latency histogram. SSE and WebSocket
+ * clients are lean receivers when the plan says so, style clients otherwise.
+ */
 final class ClientGroup {
 
     private final Style style;
     private final boolean countReplaced;
-    private final List<StyleClient> clients = new ArrayList<>();
+    private final boolean lean;
+    private final List<LoadClient> clients = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
     /** Microseconds; shared by the group's clients (Recorder writers are wait-free across threads). */
     private final Recorder latencyMicros = new Recorder(3);
@@ -30,10 +33,12 @@ final class ClientGroup {
     /**
      * @param countReplaced whether events the gateway replaced by a later one count as accounted for (the clients
      *                      asked for a maximum rate), not as missing
+     * @param receiver      what reads the connections of SSE and WebSocket clients
      */
-    ClientGroup(Style style, boolean countReplaced) {
+    ClientGroup(Style style, boolean countReplaced, LoadPlan.Receiver receiver) {
         this.style = style;
         this.countReplaced = countReplaced;
+        this.lean = receiver == LoadPlan.Receiver.LEAN && LeanReceiver.supports(style);
     }
 
     Style style() {
@@ -41,15 +46,16 @@ final class ClientGroup {
     }
 
     /** Adds a client (not started) following {@code subscription}, counting events of {@code channel}. */
-    StyleClient add(ClientResources resources, Subscription subscription, String channel) {
+    LoadClient add(ClientResources resources, Subscription subscription, String channel) {
         DeliveryRecorder recorder = new DeliveryRecorder(channel, latencyMicros, countReplaced);
-        StyleClient client = StyleClients.create(style, resources, subscription, recorder);
+        LoadClient client = lean ? LeanReceiver.create(style, resources.nextLoop(), subscription, recorder)
+                : LoadClient.of(StyleClients.create(style, resources, subscription, recorder));
         clients.add(client);
         recorders.add(recorder);
         return client;
     }
 
-    List<StyleClient> clients() {
+    List<LoadClient> clients() {
         return clients;
     }
 
@@ -60,7 +66,7 @@ final class ClientGroup {
 
     /** Events (of any kind) the least served client has received so far. */
     long minimumEvents() {
-        return clients.stream().mapToLong(c -> c.counters().snapshot().events()).min().orElse(0);
+        return clients.stream().mapToLong(c -> c.counters().events()).min().orElse(0);
     }
 
     /** Run events accounted for, summed over clients, so far. */
@@ -93,7 +99,7 @@ final class ClientGroup {
                 endedOnLatest++;
             }
         }
-        ClientCounters.Snapshot sum = clients.stream().map(c -> c.counters().snapshot())
+        ClientCounters.Snapshot sum = clients.stream().map(LoadClient::counters)
                 .reduce(ClientCounters.Snapshot.ZERO, ClientCounters.Snapshot::plus);
         Histogram latency = latencyMicros.getIntervalHistogram();
         return StyleResult.of(style.cliName(), clients.size(), acked * clients.size(), delivered, missing, conflated,

@@ -27,11 +27,20 @@ import java.util.Objects;
  *                           limit
  * @param warmup             how long to publish at the planned rate before measuring (zero: measure from the
  *                           first event), so the gateway's and this client's JIT have compiled the path
+ * @param receiver           what reads the SSE and WebSocket subscribers' connections
  */
 public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
                        Duration duration, Duration drainTimeout, Duration pollInterval,
                        List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network,
-                       int maxRate, Duration warmup) {
+                       int maxRate, Duration warmup, Receiver receiver) {
+
+    /** What reads an SSE or WebSocket subscriber's connection; the poll styles always use their style client. */
+    public enum Receiver {
+        /** The client module's style client, as an application would use it (HTTP codec, SSE parser, JSON tree). */
+        CLIENT,
+        /** A lean receiver: scans the stream's bytes for the run's fields, allocating nothing per event. */
+        LEAN
+    }
 
     /** {@code clients} clients of {@code style}. */
     public record Group(Style style, int clients) {
@@ -41,6 +50,15 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
                 throw new IllegalArgumentException("clients: " + clients + " (expected: > 0)");
             }
         }
+    }
+
+    /** With the style clients. */
+    public LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, String channel, double ratePerSecond,
+                    Duration duration, Duration drainTimeout, Duration pollInterval,
+                    List<InetAddress> sourceAddresses, int connectConcurrency, Long gatewayPid, NetworkPlan network,
+                    int maxRate, Duration warmup) {
+        this(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval, sourceAddresses,
+                connectConcurrency, gatewayPid, network, maxRate, warmup, Receiver.CLIENT);
     }
 
     public LoadPlan {
@@ -66,6 +84,7 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("warmup: " + warmup + " (expected: >= 0)");
         }
+        Objects.requireNonNull(receiver, "receiver");
         if (channel.contains("*")) {
             throw new IllegalArgumentException("channel: " + channel + " (expected: a concrete key, runs publish to it)");
         }
@@ -74,7 +93,13 @@ public record LoadPlan(String kind, GatewayAddress gateway, List<Group> groups, 
     /** The same plan through other network conditions. */
     public LoadPlan withNetwork(NetworkPlan conditions) {
         return new LoadPlan(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval,
-                sourceAddresses, connectConcurrency, gatewayPid, conditions, maxRate, warmup);
+                sourceAddresses, connectConcurrency, gatewayPid, conditions, maxRate, warmup, receiver);
+    }
+
+    /** The same plan read by {@code reader}. */
+    public LoadPlan withReceiver(Receiver reader) {
+        return new LoadPlan(kind, gateway, groups, channel, ratePerSecond, duration, drainTimeout, pollInterval,
+                sourceAddresses, connectConcurrency, gatewayPid, network, maxRate, warmup, reader);
     }
 
     public int totalClients() {

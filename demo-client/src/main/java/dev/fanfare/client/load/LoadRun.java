@@ -10,7 +10,6 @@ import dev.fanfare.client.style.GatewayAddress;
 import dev.fanfare.client.style.HttpConnection;
 import dev.fanfare.client.style.HttpReply;
 import dev.fanfare.client.style.PermanentFailureException;
-import dev.fanfare.client.style.StyleClient;
 import dev.fanfare.client.style.Subscription;
 
 import org.HdrHistogram.Histogram;
@@ -187,7 +186,7 @@ public final class LoadRun {
                 .withCursor(startCursor).withPollInterval(plan.pollInterval()).withMaxRate(plan.maxRate());
         int index = 0;
         for (LoadPlan.Group g : plan.groups()) {
-            ClientGroup group = new ClientGroup(g.style(), plan.maxRate() > 0);
+            ClientGroup group = new ClientGroup(g.style(), plan.maxRate() > 0, plan.receiver());
             for (int i = 0; i < g.clients(); i++) {
                 group.add(resources, base.withLocalAddress(sourceAddress(index++)), plan.channel());
             }
@@ -209,7 +208,7 @@ public final class LoadRun {
         for (int i = 0; i < max; i++) {
             for (ClientGroup group : groups) {
                 if (i < group.clients().size()) {
-                    StyleClient client = group.clients().get(i);
+                    LoadClient client = group.clients().get(i);
                     while (!connecting.tryAcquire(TICK_MILLIS, TimeUnit.MILLISECONDS)) {
                         failFastOnRefusal(ready);
                         progress.show("connect", (double) countReady(ready) / total, countReady(ready) + "/" + total + " subscribed");
@@ -330,7 +329,7 @@ public final class LoadRun {
         closed = true;
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (ClientGroup group : groups) {
-            for (StyleClient client : group.clients()) {
+            for (LoadClient client : group.clients()) {
                 closing.add(client.close().exceptionally(e -> null));
             }
         }

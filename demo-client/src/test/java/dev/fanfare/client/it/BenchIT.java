@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A short bench against a real gateway: the warm-up's events reach every subscriber but are neither counted nor
- * timed, the measured ones are counted exactly, and the result says whether the client kept up. No timing is
- * asserted: whether this machine's client was saturated is its own business, only that it is judged.
+ * timed, the measured ones are counted exactly, and the result says whether the client kept up; so with the lean
+ * receivers (the default) and with the style clients. No timing is asserted: whether this machine's client was
+ * saturated is its own business, only that it is judged.
  */
 class BenchIT {
 
@@ -41,30 +42,36 @@ class BenchIT {
 
     @Test
     void warmUpEventsAreLeftOutAndEveryMeasuredEventIsCountedOncePerSubscriber(@TempDir Path out) throws Exception {
-        for (String style : new String[] {"sse", "ws"}) {
+        for (String run : new String[] {"sse lean", "ws lean", "sse client", "ws client"}) {
+            String style = run.split(" ")[0];
             StringWriter stdout = new StringWriter();
             StringWriter stderr = new StringWriter();
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(stdout, true));
             cli.setErr(new PrintWriter(stderr, true));
-            Path dir = out.resolve(style);
-            int code = cli.execute("bench", "--url", gateway.url(), "--style", style, "--subscribers", "20", "--rate", "20",
-                    "--warmup", "2s", "--duration", "3s", "--out", dir.toString(), "--no-progress");
+            Path dir = out.resolve(run.replace(' ', '-'));
+            int code = cli.execute("bench", "--url", gateway.url(), "--style", style, "--receiver", run.split(" ")[1],
+                    "--subscribers", "20", "--rate", "20", "--warmup", "2s", "--duration", "3s", "--out", dir.toString(),
+                    "--no-progress");
 
             assertEquals(ExitCodes.OK, code, () -> stdout + "\n" + stderr);
             RunResult result = ResultFiles.read(dir.resolve(ResultFiles.JSON_NAME));
-            assertEquals(60, result.published(), style + ": 20 events/s for 3 s measured; the 40 of the warm-up are not");
+            assertEquals(60, result.published(), run + ": 20 events/s for 3 s measured; the 40 of the warm-up are not");
             StyleResult s = result.styles().get(0);
-            assertEquals(20 * 60, s.expected(), style);
-            assertEquals(s.expected(), s.delivered(), style + ": every measured event reached every subscriber");
-            assertEquals(0, s.missing(), style);
-            assertEquals(0, s.duplicates(), style);
-            assertEquals(20 * 60, s.latency().count(), style + ": only measured events are timed");
-            assertTrue(s.events() >= 20 * (60 + 40), style + ": the warm-up's events were delivered too: " + s.events());
+            assertEquals(20 * 60, s.expected(), run);
+            assertEquals(s.expected(), s.delivered(), run + ": every measured event reached every subscriber");
+            assertEquals(0, s.missing(), run);
+            assertEquals(0, s.duplicates(), run);
+            assertEquals(0, s.outOfOrder(), run);
+            assertEquals(20, s.endedOnLatest(), run + ": every subscriber's last event is the last published");
+            assertEquals(20, s.connectionsHeld(), run);
+            assertTrue(s.bytesReceived() > 0 && s.httpRequests() >= 20, run);
+            assertEquals(20 * 60, s.latency().count(), run + ": only measured events are timed");
+            assertTrue(s.events() >= 20 * (60 + 40), run + ": the warm-up's events were delivered too: " + s.events());
             ClientCheck client = result.client();
-            assertNotNull(client, style + ": the client's own load is judged");
-            assertTrue(client.loopLagP99Millis() >= 0 && client.loopLagMaxMillis() >= client.loopLagP99Millis(), style);
-            assertEquals(client.saturated(), client.reason() != null, style);
+            assertNotNull(client, run + ": the client's own load is judged");
+            assertTrue(client.loopLagP99Millis() >= 0 && client.loopLagMaxMillis() >= client.loopLagP99Millis(), run);
+            assertEquals(client.saturated(), client.reason() != null, run);
             assertTrue(stdout.toString().contains(client.saturated() ? "SATURATED" : "kept up"), stdout::toString);
             assertTrue(stdout.toString().contains("client loops: "), stdout::toString);
         }
