@@ -192,6 +192,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         serverChannel = b.bind(config.server().host(), config.server().port()).sync().channel();
         closeInReverse.add(this::stopServing);
+        source.measureReads(metrics.readLatency());
         source.start(hub);
         if (config.demoFeed()) {
             DemoFeed feed = new DemoFeed(DemoFeedConfig.defaults(), new GatewayFeedSink(publisher, counters.service()));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,6 +55,8 @@ public final class KafkaSource implements AutoCloseable {
     private volatile String down;
     private volatile long lag;
     private volatile TopicPartition laggiest;
+    /** Told, per record read, how many ms after its timestamp it was read: Kafka's own produce-to-consume. */
+    private volatile LongConsumer readLatencyMillis = ms -> { };
     /** By global partition: records behind the log's end, and the newest record's timestamp (for the metrics). */
     private final java.util.concurrent.atomic.AtomicLongArray lagByPartition;
     private final java.util.concurrent.atomic.AtomicLongArray newestTimestamp;
@@ -115,6 +118,14 @@ public final class KafkaSource implements AutoCloseable {
         return layout.streams().get(streamOfTopic.get(tp.topic())).global(tp.partition());
     }
 
+    /**
+     * Where each record's read latency goes (its timestamp, set by the producer when it sent it, to
+     * this reader's poll returning it): Kafka's share of a delivery, beside the node's own.
+     */
+    public void measureReads(LongConsumer millis) {
+        readLatencyMillis = millis;
+    }
+
     /** Per global partition, the offset this source starts at: the node knows nothing older. */
     public long[] start() {
         return start.clone();
@@ -171,7 +182,10 @@ public final class KafkaSource implements AutoCloseable {
                 continue;
             }
             List<FanoutHub.Incoming> batch = new ArrayList<>(records.count());
+            long now = System.currentTimeMillis();
+            LongConsumer readLatency = readLatencyMillis;
             for (ConsumerRecord<byte[], byte[]> r : records) {
+                readLatency.accept(now - r.timestamp());
                 int stream = streamOfTopic.get(r.topic());
                 batch.add(new FanoutHub.Incoming(stream, r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
                 int g = layout.streams().get(stream).global(r.partition());

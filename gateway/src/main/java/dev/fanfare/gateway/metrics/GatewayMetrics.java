@@ -37,6 +37,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
@@ -234,6 +235,19 @@ public final class GatewayMetrics implements Latencies, AutoCloseable {
     public void gauge(String name, String description, LongSupplier value) {
         // Held strongly: a gauge only weakly refers to what it reads, and nothing else holds the lambda.
         Gauge.builder(name, value, v -> v.getAsLong()).description(description).strongReference(true).register(registry);
+    }
+
+    /**
+     * Kafka's own produce-to-consume, per record: its timestamp (the producer's, when it sent it) to
+     * this node's reader receiving it. Beside {@code fanfare.delivery.latency}, which runs from the
+     * same timestamp to the socket, it tells Kafka's share of a delivery from the node's.
+     */
+    public LongConsumer readLatency() {
+        Timer t = Timer.builder("fanfare.ingest.latency")
+                .description("Kafka record timestamp to this node's reader receiving the record (Kafka's own produce-to-consume)")
+                .serviceLevelObjectives(BUCKETS).minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        return ms -> t.record(Math.max(0, ms), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The publish latency timer (request to Kafka's acknowledgement). */
