@@ -90,11 +90,9 @@ public final class GatewayMetrics implements Latencies, AutoCloseable {
                     .description("CPU time the process used (user and system)").register(registry);
         }
         for (Style s : Style.values()) {
-            latency.put(s, Timer.builder("fanfare.delivery.latency")
-                    .description("Kafka record timestamp to the event's bytes written to the client's socket (sampled)")
-                    .tag("style", s.label()).serviceLevelObjectives(BUCKETS)
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry));
+            latency.put(s, recordLatency("fanfare.delivery.latency",
+                    "Kafka record timestamp to the event's bytes written to the client's socket (sampled)")
+                    .tag("style", s.label()).register(registry));
         }
         for (String action : List.of("clap", "like", "unlike")) {
             counterAction(action, "accepted"); // there from the start, so a rate over it is 0 and not absent
@@ -243,11 +241,16 @@ public final class GatewayMetrics implements Latencies, AutoCloseable {
      * same timestamp to the socket, it tells Kafka's share of a delivery from the node's.
      */
     public LongConsumer readLatency() {
-        Timer t = Timer.builder("fanfare.ingest.latency")
-                .description("Kafka record timestamp to this node's reader receiving the record (Kafka's own produce-to-consume)")
-                .serviceLevelObjectives(BUCKETS).minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        Timer t = recordLatency("fanfare.ingest.latency",
+                "Kafka record timestamp to this node's reader receiving the record (Kafka's own produce-to-consume)")
+                .register(registry);
         return ms -> t.record(Math.max(0, ms), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** A latency from a Kafka record's timestamp (whole milliseconds), in {@link #BUCKETS}. */
+    private static Timer.Builder recordLatency(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS)
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10));
     }
 
     /** The publish latency timer (request to Kafka's acknowledgement). */

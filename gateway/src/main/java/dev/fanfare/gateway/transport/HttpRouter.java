@@ -40,7 +40,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Routes routes;
     private final StaticFiles files;
     private final Access access;
-    private ChannelHandlerContext ctx;
     private ParkedRequest parked;
     /** When the request parked here times out; one per connection, moved per request (see {@link LazyTimer}). */
     private LazyTimer parkTimer;
@@ -58,7 +57,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        parkTimer = new LazyTimer(ctx.executor(), this::answerParked);
     }
 
     @Override
@@ -66,9 +65,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         requestWaiting = false;
         parked = null;
-        if (parkTimer != null) {
-            parkTimer.clear();
-        }
+        parkTimer.clear();
         try {
             DecoderResult decoded = req.decoderResult();
             if (decoded.isFailure()) {
@@ -179,18 +176,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             p.answerNow();
         } else {
             parked = p;
-            if (parkTimer == null) {
-                parkTimer = new LazyTimer(ctx.executor(), this::parkTimedOut);
-            }
             parkTimer.setIn(timeoutNanos);
         }
     }
 
-    private void parkTimedOut() {
+    /** The parked request answers now with what it has (one that answered already does nothing). */
+    private void answerParked() {
         ParkedRequest p = parked;
         parked = null;
         if (p != null) {
-            p.answerNow(); // one that answered already does nothing
+            p.answerNow();
         }
     }
 
@@ -212,9 +207,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (parkTimer != null) {
-            parkTimer.stop();
-        }
+        parkTimer.stop();
         if (parked != null) {
             parked.cancel();
             parked = null;
@@ -229,10 +222,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         } else if (evt == Shutdown.INSTANCE) {
             stopping = true;
         }
-        if ((evt == Shutdown.INSTANCE || evt == RequestQueue.WAITING) && parked != null) {
-            ParkedRequest p = parked;
-            parked = null;
-            p.answerNow();
+        if (evt == Shutdown.INSTANCE || evt == RequestQueue.WAITING) {
+            answerParked();
         }
         if (evt != RequestQueue.WAITING) {
             ctx.fireUserEventTriggered(evt);
