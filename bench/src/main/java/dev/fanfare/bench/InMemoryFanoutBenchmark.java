@@ -13,7 +13,6 @@ import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.SnapshotSource;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
-import dev.fanfare.gateway.core.Timers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -67,7 +66,7 @@ public class InMemoryFanoutBenchmark {
     public void setUp() {
         Executor inline = Runnable::run;
         hub = new FanoutHub(Records.LAYOUT, RingLimits.DEFAULT, new long[1], List.of(inline), SnapshotSource.NONE,
-                DeliveryPolicy.DEFAULT, Latencies.NONE, loop -> NO_TIMERS, PooledByteBufAllocator.DEFAULT);
+                DeliveryPolicy.DEFAULT, Latencies.NONE, loop -> NoTimers.INSTANCE, PooledByteBufAllocator.DEFAULT);
         records = Records.fromZero();
         Shard shard = hub.shard(inline);
         List<ChannelName> channel = List.of(ChannelName.parse(Records.CHANNEL));
@@ -94,19 +93,6 @@ public class InMemoryFanoutBenchmark {
         }
         hub.close();
     }
-
-    /** Nothing here asks for timers (no max_rate, no held events). */
-    private static final Timers NO_TIMERS = new Timers() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public void schedule(Runnable task, long delayNanos) {
-            throw new UnsupportedOperationException("the in-memory benchmark schedules nothing");
-        }
-    };
 
     /** A subscriber that takes its bytes as a transport does and drops them where a socket would send them. */
     private static final class Sink implements Subscriber {

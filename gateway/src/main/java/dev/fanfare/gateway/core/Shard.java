@@ -1,6 +1,7 @@
 package dev.fanfare.gateway.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,6 +65,8 @@ public final class Shard {
         final Subscriber subscriber;
         final Style style;
         final Set<ChannelName> channels = new LinkedHashSet<>();
+        /** Where it is in the {@link Members} of each of its channels (one per channel, usually one). */
+        final List<Slot> slots = new ArrayList<>(1);
         /** The partitions its channels cover: what its cursors name. */
         PartitionSet set;
         /** The positions this subscriber is past the node on, while the node catches up; else null. */
@@ -93,6 +96,16 @@ public final class Shard {
             this.subscriber = subscriber;
             this.style = subscriber.style();
         }
+
+        /** Its slot in {@code members}, taken out of its list; null if it is not in them. */
+        Slot takeSlot(Members members) {
+            for (int i = 0; i < slots.size(); i++) {
+                if (slots.get(i).members == members) {
+                    return slots.remove(i);
+                }
+            }
+            return null;
+        }
     }
 
     /** A resume in progress: disjoint ranges of channels, each reading from its own offsets. */
@@ -116,8 +129,8 @@ public final class Shard {
     private final ViewerCounts viewers;
     private final DeliveryStats stats = new DeliveryStats();
     private final Map<Subscriber, Registration> registrations = new IdentityHashMap<>();
-    private final Map<String, List<Registration>> byChannel = new HashMap<>();
-    private final List<List<Registration>> byStream = new ArrayList<>();
+    private final Map<String, Members> byChannel = new HashMap<>();
+    private final List<Members> byStream = new ArrayList<>();
     private final List<Registration> touched = new ArrayList<>();
     private final List<Runnable> deferred = new ArrayList<>();
     private final boolean[] sampled = new boolean[Style.values().length];
@@ -140,7 +153,7 @@ public final class Shard {
         this.viewers = viewers;
         this.delivered = new Delivered(-1, start.clone());
         for (int i = 0; i < layout.streams().size(); i++) {
-            byStream.add(new ArrayList<>());
+            byStream.add(new Members(null));
         }
     }
 
@@ -167,18 +180,18 @@ public final class Shard {
         delivering = true;
         try {
             for (Event e : batch) {
-                List<Registration> exact = byChannel.get(e.channelText());
+                Members exact = byChannel.get(e.channelText());
                 if (exact != null) {
                     offer(exact, e);
                 }
-                List<Registration> wild = byStream.get(e.stream());
-                if (!wild.isEmpty()) {
+                Members wild = byStream.get(e.stream());
+                if (wild.size > 0) {
                     offer(wild, e);
                 }
             }
             Event last = batch.get(batch.size() - 1);
             delivered = new Delivered(last.seq(), last.vector());
-            java.util.Arrays.fill(sampled, false);
+            Arrays.fill(sampled, false);
             for (int i = 0; i < touched.size(); i++) {
                 Registration r = touched.get(i);
                 boolean write = r.batchState == IN_BATCH;
@@ -213,9 +226,9 @@ public final class Shard {
         return () -> latencies.record(style, System.currentTimeMillis() - ts);
     }
 
-    private void offer(List<Registration> regs, Event e) {
-        for (int i = 0, n = regs.size(); i < n; i++) {
-            Registration r = regs.get(i);
+    private void offer(Members members, Event e) {
+        for (int i = 0, n = members.size; i < n; i++) {
+            Registration r = members.regs[i];
             if (r.closed || r.backlog != null) {
                 continue;
             }
@@ -765,11 +778,7 @@ public final class Shard {
         for (ChannelName c : List.copyOf(channels)) {
             if (r.channels.remove(c)) {
                 viewers.add(r.style, c, -1);
-                List<Registration> list = c.isWildcard() ? byStream.get(layout.require(c).index()) : byChannel.get(c.toString());
-                removeLater(list, r);
-                if (!c.isWildcard() && list.isEmpty() && !delivering) {
-                    byChannel.remove(c.toString());
-                }
+                removeLater(c.isWildcard() ? byStream.get(layout.require(c).index()) : byChannel.get(c.toString()), r);
                 if (r.backlog != null) {
                     r.backlog.ranges.removeIf(range -> range.drop(c));
                 }
@@ -824,25 +833,23 @@ public final class Shard {
         if (c.isWildcard()) {
             byStream.get(layout.require(c).index()).add(r);
         } else {
-            byChannel.computeIfAbsent(c.toString(), k -> new ArrayList<>()).add(r);
+            byChannel.computeIfAbsent(c.toString(), Members::new).add(r);
         }
     }
 
-    // Lists are iterated by index during delivery: removing then would skip a subscriber.
-    private void removeLater(List<Registration> list, Registration r) {
+    // Members are iterated by index during delivery: removing then would skip a subscriber.
+    private void removeLater(Members members, Registration r) {
         if (delivering) {
-            deferred.add(() -> swapRemove(list, r));
+            deferred.add(() -> remove(members, r));
         } else {
-            swapRemove(list, r);
+            remove(members, r);
         }
     }
 
-    private static void swapRemove(List<Registration> list, Registration r) {
-        int i = list.indexOf(r);
-        if (i >= 0) {
-            int last = list.size() - 1;
-            list.set(i, list.get(last));
-            list.remove(last);
+    private void remove(Members members, Registration r) {
+        members.remove(r);
+        if (members.size == 0 && members.channel != null) {
+            byChannel.remove(members.channel, members);
         }
     }
 
@@ -851,7 +858,69 @@ public final class Shard {
             List<Runnable> run = new ArrayList<>(deferred);
             deferred.clear();
             run.forEach(Runnable::run);
-            byChannel.values().removeIf(List::isEmpty);
+        }
+    }
+
+    /** Where a registration is in one {@link Members}. */
+    private static final class Slot {
+        final Members members;
+        int index;
+
+        Slot(Members members, int index) {
+            this.members = members;
+            this.index = index;
+        }
+    }
+
+    /**
+     * The registrations of one channel, or of one stream's wildcard: iterated by index, and each removed in
+     * O(1), so a wave of N subscribers leaving costs O(N), not O(N^2) (a node draining, a network blip). Each
+     * registration knows its {@link Slot} in every {@code Members} it is in; a removal moves the last one into
+     * the gap. The arrays shrink by half when a quarter full, so a channel that emptied holds little.
+     */
+    private static final class Members {
+        private static final int INITIAL = 4;
+        /** The exact channel's key in {@link #byChannel}; null for a stream's wildcard subscribers. */
+        final String channel;
+        Registration[] regs = new Registration[INITIAL];
+        private Slot[] slots = new Slot[INITIAL];
+        int size;
+
+        Members(String channel) {
+            this.channel = channel;
+        }
+
+        void add(Registration r) {
+            if (size == regs.length) {
+                resize(size * 2);
+            }
+            Slot slot = new Slot(this, size);
+            regs[size] = r;
+            slots[size] = slot;
+            size++;
+            r.slots.add(slot);
+        }
+
+        void remove(Registration r) {
+            Slot slot = r.takeSlot(this);
+            if (slot == null) {
+                return;
+            }
+            int i = slot.index;
+            int last = --size;
+            regs[i] = regs[last];
+            slots[i] = slots[last];
+            slots[i].index = i;
+            regs[last] = null;
+            slots[last] = null;
+            if (regs.length > INITIAL && size <= regs.length / 4) {
+                resize(regs.length / 2);
+            }
+        }
+
+        private void resize(int capacity) {
+            regs = Arrays.copyOf(regs, capacity);
+            slots = Arrays.copyOf(slots, capacity);
         }
     }
 }

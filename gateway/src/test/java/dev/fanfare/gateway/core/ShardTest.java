@@ -200,6 +200,77 @@ class ShardTest {
     }
 
     @Test
+    void aWaveOfLeavesInAnyOrderLeavesExactlyTheOthersSubscribedEvenWhenSomeLeaveDuringDelivery() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            java.util.Random random = new java.util.Random(7);
+            int n = 300;
+            List<HubFixture.Recorder> all = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                var s = new HubFixture.Recorder();
+                // a third of them also take the whole stream, a third a second channel
+                String[] names = switch (i % 3) {
+                    case 0 -> new String[] {"ticker/A"};
+                    case 1 -> new String[] {"ticker/A", "claps/p"};
+                    default -> new String[] {"claps/p", "ticker/*"};
+                };
+                f.shard().subscribe(s, channels(names), null);
+                all.add(s);
+            }
+            // one of them, when it gets claps/p 1, makes a tenth of the others leave: during the delivery
+            List<HubFixture.Recorder> leaveDuring = new java.util.ArrayList<>(all.subList(0, n / 10));
+            var trigger = new HubFixture.Recorder() {
+                @Override
+                public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
+                    if (e.channelText().equals("claps/p")) {
+                        leaveDuring.forEach(f.shard()::remove);
+                    }
+                    return super.write(e, set, cursor, snapshot, conflated);
+                }
+            };
+            f.shard().subscribe(trigger, channels("claps/p"), null);
+            f.publish("claps/p", "1");
+            for (HubFixture.Recorder s : all) {
+                int i = all.indexOf(s);
+                if (i % 3 != 0) {
+                    assertEquals(List.of("claps/p 1"), s.data, "subscriber " + i + " got the event it was there for");
+                }
+            }
+
+            List<HubFixture.Recorder> rest = new java.util.ArrayList<>(all.subList(n / 10, n));
+            java.util.Collections.shuffle(rest, random);
+            java.util.Set<HubFixture.Recorder> gone = new java.util.HashSet<>(leaveDuring);
+            java.util.Set<HubFixture.Recorder> leftTicker = new java.util.HashSet<>();
+            for (HubFixture.Recorder s : rest.subList(0, rest.size() / 2)) {
+                if (random.nextBoolean()) {
+                    f.shard().remove(s);
+                    gone.add(s);
+                } else {
+                    f.shard().unsubscribe(s, channels(all.indexOf(s) % 3 == 2 ? "ticker/*" : "ticker/A"));
+                    leftTicker.add(s);
+                }
+            }
+            all.forEach(s -> s.data.clear());
+            f.publish("ticker/A", "2");
+            f.publish("claps/p", "3");
+            for (int i = 0; i < n; i++) {
+                HubFixture.Recorder s = all.get(i);
+                List<String> expected = new java.util.ArrayList<>();
+                if (!gone.contains(s)) {
+                    if (!leftTicker.contains(s)) {
+                        expected.add("ticker/A 2");
+                    }
+                    if (i % 3 != 0) {
+                        expected.add("claps/p 3");
+                    }
+                }
+                assertEquals(expected, s.data, "subscriber " + i);
+            }
+            assertEquals(n + 1 - gone.size() - leftTicker.stream().filter(s -> all.indexOf(s) % 3 == 0).count(),
+                    f.shard().subscribers());
+        }
+    }
+
+    @Test
     void aResumeLongerThanAPageGoesOutPageByPageAndWaitsWhileTheSubscriberCannotTakeMore() {
         try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
             var first = new HubFixture.Recorder();
