@@ -3,6 +3,7 @@ package dev.fanfare.gateway.transport;
 import dev.fanfare.gateway.config.GatewayConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -25,6 +26,14 @@ public final class Pipelines {
     public static final String WS_AGGREGATOR = "ws-aggregator";
     public static final String WS_IDLE = "ws-idle";
     public static final String WS = "ws";
+    public static final String WS_FRAMES = "ws-frames";
+
+    /** {@link #WS_FRAMES}: handles nothing; its context is where a WebSocket session's event frames enter. */
+    @ChannelHandler.Sharable
+    private static final class FrameEntry extends ChannelHandlerAdapter {
+    }
+
+    private static final ChannelHandler FRAME_ENTRY = new FrameEntry();
 
     private Pipelines() {
     }
@@ -66,9 +75,15 @@ public final class Pipelines {
     /**
      * For the upgrade: Netty's handshake and frame codec, the message aggregator, the ping timer
      * and the session take over from the router (the codec stays until the handshake replaces it).
+     * First in the pipeline, {@link #WS_FRAMES}: the session writes its events' shared bytes, which are
+     * whole frames already, from there, so they reach the socket without passing the idle timer, the
+     * protocol handler and the frame encoder, which are there for the frames the session builds (its
+     * replies, pings, closes: those go the whole way, and in the same order, as all of it is written
+     * on the connection's loop).
      */
     public static void toWebSocket(ChannelPipeline p, ChannelHandler protocol, ChannelHandler aggregator,
                                    ChannelHandler idle, ChannelHandler session) {
+        p.addFirst(WS_FRAMES, FRAME_ENTRY);
         p.addLast(WS_PROTOCOL, protocol);
         p.addLast(WS_AGGREGATOR, aggregator);
         p.addLast(WS_IDLE, idle);

@@ -24,6 +24,7 @@ import dev.fanfare.gateway.transport.PublishRequests;
 import dev.fanfare.gateway.transport.Replies;
 import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
+import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Shutdown;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -80,6 +81,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private Caller caller;
     private Shard shard;
     private ChannelHandlerContext ctx;
+    /** Where the events' frames enter the pipeline ({@link Pipelines#WS_FRAMES}). */
+    private ChannelHandlerContext frames;
     private ScheduledFuture<?> expiry;
     private int missedPongs;
     private boolean closing;
@@ -105,6 +108,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.frames = ctx.pipeline().context(Pipelines.WS_FRAMES);
         this.shard = services.hub().shard(ctx.channel().eventLoop());
     }
 
@@ -557,7 +561,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
             ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.WS, set, cursor, snapshot, conflated);
             int n = b.readableBytes();
-            ctx.write(b, ctx.voidPromise());
+            frames.write(b, frames.voidPromise()); // a whole frame: straight to the socket
             return n;
         }
 
@@ -572,10 +576,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         @Override
         public void endBatch(Runnable written) {
             if (written == null) {
-                ctx.flush();
+                frames.flush();
             } else {
                 // An empty write after the batch completes once everything before it is on the socket.
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
+                frames.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
             }
         }
 
