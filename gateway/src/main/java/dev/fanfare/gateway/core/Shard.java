@@ -65,8 +65,12 @@ public final class Shard {
         final Subscriber subscriber;
         final Style style;
         final Set<ChannelName> channels = new LinkedHashSet<>();
-        /** Where it is in the {@link Members} of each of its channels (one per channel, usually one). */
-        final List<Slot> slots = new ArrayList<>(1);
+        /**
+         * Where it is in the {@link Members} of each of its channels: the first inline (most subscribe to one
+         * channel, and every connection's bytes count), the others in a list made for the second.
+         */
+        Slot slot;
+        List<Slot> moreSlots;
         /** The partitions its channels cover: what its cursors name. */
         PartitionSet set;
         /** The positions this subscriber is past the node on, while the node catches up; else null. */
@@ -97,11 +101,27 @@ public final class Shard {
             this.style = subscriber.style();
         }
 
-        /** Its slot in {@code members}, taken out of its list; null if it is not in them. */
+        void addSlot(Slot s) {
+            if (slot == null) {
+                slot = s;
+            } else {
+                if (moreSlots == null) {
+                    moreSlots = new ArrayList<>(2);
+                }
+                moreSlots.add(s);
+            }
+        }
+
+        /** Its slot in {@code members}, forgotten; null if it is not in them. */
         Slot takeSlot(Members members) {
-            for (int i = 0; i < slots.size(); i++) {
-                if (slots.get(i).members == members) {
-                    return slots.remove(i);
+            if (slot != null && slot.members == members) {
+                Slot s = slot;
+                slot = moreSlots == null || moreSlots.isEmpty() ? null : moreSlots.remove(moreSlots.size() - 1);
+                return s;
+            }
+            for (int i = 0; moreSlots != null && i < moreSlots.size(); i++) {
+                if (moreSlots.get(i).members == members) {
+                    return moreSlots.remove(i);
                 }
             }
             return null;
@@ -898,7 +918,7 @@ public final class Shard {
             regs[size] = r;
             slots[size] = slot;
             size++;
-            r.slots.add(slot);
+            r.addSlot(slot);
         }
 
         void remove(Registration r) {
