@@ -63,7 +63,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--longpoll-max-timeout", defaultValue = "${env:FANFARE_LONGPOLL_MAX_TIMEOUT:-60}", description = "seconds (env FANFARE_LONGPOLL_MAX_TIMEOUT; default ${DEFAULT-VALUE})")
     int longPollMaxSeconds;
 
-    @Option(names = "--io-threads", defaultValue = "${env:FANFARE_IO_THREADS:-0}", description = "event loops; 0: one per core (env FANFARE_IO_THREADS)")
+    @Option(names = "--io-threads", defaultValue = "${env:FANFARE_IO_THREADS:-0}", description = "event loops; 0: two per core, Netty's default (env FANFARE_IO_THREADS)")
     int ioThreads;
 
     @Option(names = "--max-connections", defaultValue = "${env:FANFARE_MAX_CONNECTIONS:-0}",

@@ -55,7 +55,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
     /**
      * Where and how the node listens.
      *
-     * @param ioThreads      event loops; 0: one per core
+     * @param ioThreads      event loops; 0: Netty's default, two per core
      * @param transport      Netty I/O transport (a native one falls back to the next available)
      * @param maxConnections client connections the node takes; 0: derived from the process's file
      *                       limit, less a reserve for Kafka, Redis and the embedded broker
@@ -74,7 +74,7 @@ public record GatewayConfig(Server server, Kafka kafka, Http http, LongPoll long
 
         public Server {
             Check.require(port >= 0 && port <= 65535, "port", port, "0..65535");
-            Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: one per core)");
+            Check.require(ioThreads >= 0, "ioThreads", ioThreads, ">= 0 (0: two per core)");
             Check.require(maxConnections >= 0, "maxConnections", maxConnections, ">= 0 (0: from the file limit)");
             Check.require(sendBufferBytes >= 0, "sendBufferBytes", sendBufferBytes, ">= 0 (0: the kernel's)");
         }
