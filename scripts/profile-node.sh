@@ -62,7 +62,7 @@ wait_http "http://127.0.0.1:$SIDE_PORT/health"
 BROKER=$(sed -n 's/.*Kafka: *\(127\.0\.0\.1:[0-9]*\).*/\1/p' "$OUT/broker.log" | head -1)
 
 EXTRA=()
-[ "$JFR" = 1 ] && EXTRA+=("-XX:StartFlightRecording=filename=$OUT/gateway.jfr,settings=profile,jdk.Compilation#threshold=0ms")
+[ "$JFR" = 1 ] && EXTRA+=("-XX:StartFlightRecording=name=profile,settings=profile,jdk.Compilation#threshold=0ms")
 # shellcheck disable=SC2086
 taskset -c 1 java $OPTS -XX:+PreserveFramePointer "-Xlog:gc,safepoint:file=$OUT/gc.log:uptime" "${EXTRA[@]}" -cp "$CP" \
   dev.fanfare.gateway.Main --port "$PORT" --no-demo-feed --data-dir "$WORK/gw" --kafka "$BROKER" --create-topics "$@" \
@@ -97,7 +97,7 @@ if [ "$PERF" = 1 ]; then
 fi
 wait "$LG" || true
 ticks > "$OUT/ticks1.txt"; latency > "$OUT/metrics1.txt"
-[ "$JFR" = 1 ] && jcmd "$GW" JFR.dump name=1 filename="$OUT/gateway.jfr" > /dev/null 2>&1
+[ "$JFR" = 1 ] && jcmd "$GW" JFR.dump name=profile filename="$OUT/gateway.jfr" > /dev/null 2>&1
 grep RESULT "$OUT/loadgen.log" > "$OUT/result.txt" || { echo "profile-node: no result (log: $OUT/loadgen.log)" >&2; exit 1; }
 
 python3 - "$OUT" <<'PY'
