@@ -10,7 +10,7 @@
 # messages at 100/s. Over the measured window it takes, and writes to DIR (default target/perf/profile-<time>):
 #   result.txt      pushbench's RESULT line: CPU per delivery, latency percentiles
 #   threads.txt     the gateway's CPU by thread (ticks of /proc/<pid>/task/*/stat: 10 ms each)
-#   latency.txt     from the node's /metrics: Kafka's own produce-to-consume and the node's delivery latency
+#   latency.txt     from the node's /metrics: Kafka's own produce-to-consume, the node's fan-out, the delivery latency
 #   gc.log          the gateway's collections and safepoints (-Xlog:gc,safepoint)
 #   --perf          perf.data, 15 s of `perf record -e cpu-clock -g` (root), and perf-{dso,comm,sym}.txt
 #   --jfr           gateway.jfr, JFR's profile settings with every compilation (jdk.Compilation#threshold=0ms)
@@ -85,7 +85,7 @@ LG=$!
 PIDS+=($LG)
 
 ticks() { for t in /proc/$GW/task/*; do echo "$(tr ' ' '_' < "$t/comm") $(sed 's/.*) //' "$t/stat" | awk '{print $12+$13}')"; done; }
-latency() { curl -s "$BASE/metrics" | grep -E '^fanfare_(ingest_latency|delivery_latency)_seconds_(sum|count|bucket)' || true; }
+latency() { curl -s "$BASE/metrics" | grep -E '^fanfare_(ingest|delivery|fanout)_latency_seconds_(sum|count|bucket)' || true; }
 records() { curl -s "$BASE/metrics" | awk '/^fanfare_ingest_latency_seconds_count/{print int($2)}'; }
 # The measured window starts once WARMUP records are read: the warm-up, but for its last few (probes came first).
 while [ "$(records)" -lt "$WARMUP" ] && kill -0 "$LG" 2> /dev/null; do sleep 0.2; done
@@ -125,8 +125,8 @@ def metrics(f):
     return d
 m0, m1 = metrics(f'{out}/metrics0.txt'), metrics(f'{out}/metrics1.txt')
 with open(f'{out}/latency.txt', 'w') as f:
-    for name, label in [('ingest_latency', ''), ('delivery_latency', 'style="sse"'), ('delivery_latency', 'style="ws"'),
-                        ('delivery_latency', 'style="longpoll"')]:
+    for name, label in [('ingest_latency', ''), ('fanout_latency', ''), ('delivery_latency', 'style="sse"'),
+                        ('delivery_latency', 'style="ws"'), ('delivery_latency', 'style="longpoll"')]:
         key = lambda kind: f'fanfare_{name}_seconds_{kind}' + ('{' + label + '}' if label else '')
         n = m1.get(key('count'), 0) - m0.get(key('count'), 0)
         if n <= 0:
@@ -134,7 +134,8 @@ with open(f'{out}/latency.txt', 'w') as f:
         buckets = sorted((float(re.search(r'[{,]le="([^"]+)"', k).group(1).replace('+Inf', 'inf')), v - m0.get(k, 0))
                          for k, v in m1.items() if k.startswith(f'fanfare_{name}_seconds_bucket') and label in k)
         q = lambda p: next(le for le, c in buckets if c >= p * n)
-        what = 'Kafka, record to the reader' if name == 'ingest_latency' else f'node, record to socket, {label}'
+        what = {'ingest_latency': 'Kafka, record to the reader', 'fanout_latency': 'node, reader to a batch\'s last flush'}.get(
+            name, f'node, record to socket (sampled), {label}')
         f.write(f'{what}: {int(n)} samples, mean {(m1[key("sum")] - m0.get(key("sum"), 0)) / n * 1000:.2f} ms,'
                 f' p50 <= {q(.5) * 1000:g} ms, p90 <= {q(.9) * 1000:g} ms, p99 <= {q(.99) * 1000:g} ms\n')
 PY

@@ -54,6 +54,8 @@ public final class Event extends AbstractReferenceCounted {
     private final int global;
     private final long offset;
     private final long timestamp;
+    /** {@link System#nanoTime} when the hub took it from the reader (set once, before any loop sees it). */
+    long ingestedNanos;
     private final long seq;
     private final long[] vector;
     /** What encodes cursors of other sets; null for a state. */

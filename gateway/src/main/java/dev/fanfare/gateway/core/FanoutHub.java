@@ -185,6 +185,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
     @Override
     public void ingest(List<Incoming> records) throws InterruptedException {
         List<Event> batch = new ArrayList<>(records.size());
+        long now = System.nanoTime();
         for (Incoming r : records) {
             Event e;
             try {
@@ -196,6 +197,7 @@ public final class FanoutHub implements RecordIntake, AutoCloseable {
             if (e == null) {
                 continue;
             }
+            e.ingestedNanos = now;
             e.retain(shards.length);
             rings.append(e);
             batch.add(e);

@@ -12,4 +12,12 @@ public interface Latencies {
 
     /** One sample; called on event loops, must be cheap. */
     void record(Style style, long millis);
+
+    /**
+     * One batch through one shard: from the hub receiving it from the Kafka reader to the shard's last write
+     * and flush of it (every subscriber, not a sample), in nanoseconds: the node's own share of the last
+     * subscriber's latency, finer than the record timestamp's milliseconds. Called on event loops.
+     */
+    default void fanout(long nanos) {
+    }
 }

@@ -211,6 +211,7 @@ public final class Shard {
             }
             Event last = batch.get(batch.size() - 1);
             delivered = new Delivered(last.seq(), last.vector());
+            boolean anyone = !touched.isEmpty();
             Arrays.fill(sampled, false);
             for (int i = 0; i < touched.size(); i++) {
                 Registration r = touched.get(i);
@@ -224,6 +225,9 @@ public final class Shard {
                         failed(r, fault);
                     }
                 }
+            }
+            if (anyone) {
+                latencies.fanout(System.nanoTime() - batch.get(0).ingestedNanos); // the oldest of a merged batch
             }
         } finally {
             touched.clear();

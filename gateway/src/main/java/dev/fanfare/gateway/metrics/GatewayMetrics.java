@@ -59,6 +59,15 @@ public final class GatewayMetrics implements Latencies, AutoCloseable {
     /** Listens to the JVM's collections until {@link #close}. */
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<Style, Timer> latency = new EnumMap<>(Style.class);
+    /** Below a millisecond too: what it measures is the node's own, on its own clock. */
+    private final Timer fanout = Timer.builder("fanfare.fanout.latency")
+            .description("a batch of events through one event loop: from the node's reader handing it over to the"
+                    + " loop's last write and flush of it to its subscribers (every batch that had any)")
+            .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+                    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+                    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                    Duration.ofSeconds(1))
+            .register(registry);
 
     /** Help text for the Netty allocator's meters, which Micrometer registers without any. */
     private static final Map<String, String> NETTY_HELP = Map.of(
@@ -125,6 +134,11 @@ public final class GatewayMetrics implements Latencies, AutoCloseable {
     @Override
     public void record(Style style, long millis) {
         latency.get(style).record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void fanout(long nanos) {
+        fanout.record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The text exposition of every metric; any thread. */

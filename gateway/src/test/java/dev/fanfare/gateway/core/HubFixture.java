@@ -71,9 +71,20 @@ final class HubFixture implements AutoCloseable {
         }
     }
 
-    /** Latency samples taken, by style. */
+    /** Latency samples taken, by style; and the fan-out times of batches, in nanoseconds. */
     final List<String> samples = new ArrayList<>();
-    final Latencies latencies = (style, millis) -> samples.add(style.label());
+    final List<Long> fanouts = new ArrayList<>();
+    final Latencies latencies = new Latencies() {
+        @Override
+        public void record(Style style, long millis) {
+            samples.add(style.label());
+        }
+
+        @Override
+        public void fanout(long nanos) {
+            fanouts.add(nanos);
+        }
+    };
     final ManualTimers timers = new ManualTimers();
 
     Shard shard() {

@@ -423,6 +423,25 @@ class ShardTest {
         }
     }
 
+    @Test
+    void everyBatchThatReachesSubscribersReportsItsFanOutTimeOnce() {
+        try (HubFixture f = new HubFixture(RingLimits.DEFAULT)) {
+            f.publish("ticker/A", "0");
+            assertEquals(List.of(), f.fanouts, "nobody to deliver to: nothing to time");
+            var a = new HubFixture.Recorder();
+            var b = new HubFixture.Recorder();
+            f.shard().subscribe(a, channels("ticker/A"), null);
+            f.shard().subscribe(b, channels("ticker/*"), null);
+            long before = System.nanoTime();
+            f.publish("ticker/A", "1");
+            f.publish("claps/p", "2");
+            long after = System.nanoTime();
+            assertEquals(1, f.fanouts.size(), "one per batch that had subscribers, not per subscriber: " + f.fanouts);
+            long nanos = f.fanouts.get(0);
+            assertTrue(nanos >= 0 && nanos <= after - before, "from ingest to its last flush, on the node's clock: " + nanos);
+        }
+    }
+
     /** Keys of the ticker stream (2 partitions in the fixture): two in one partition, one in the other. */
     private static String[] keysSharingAPartitionAndOneApart() {
         String first = null;

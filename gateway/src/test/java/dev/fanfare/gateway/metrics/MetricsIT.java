@@ -77,6 +77,8 @@ class MetricsIT {
                 assertTrue(!prometheus.query("fanfare_publish_latency_seconds_count > 0").isEmpty(), "publish latency");
                 assertTrue(!prometheus.query("fanfare_ingest_latency_seconds_count > 0").isEmpty(),
                         "Kafka's own produce-to-consume, per record read");
+                assertTrue(!prometheus.query("fanfare_fanout_latency_seconds_count > 0").isEmpty(),
+                        "the node's own fan-out time, per batch");
                 assertTrue(!prometheus.query("jvm_memory_used_bytes").isEmpty(), "JVM figures");
                 assertTrue(!prometheus.query("netty_allocator_memory_used").isEmpty(), "Netty's buffer pools");
             } finally {
