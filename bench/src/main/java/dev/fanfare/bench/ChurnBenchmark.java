@@ -2,15 +2,12 @@ package dev.fanfare.bench;
 
 import dev.fanfare.gateway.core.ChannelName;
 import dev.fanfare.gateway.core.DeliveryPolicy;
-import dev.fanfare.gateway.core.DisconnectReason;
-import dev.fanfare.gateway.core.Event;
+import dev.fanfare.gateway.core.Envelopes;
 import dev.fanfare.gateway.core.FanoutHub;
 import dev.fanfare.gateway.core.Latencies;
-import dev.fanfare.gateway.core.PartitionSet;
 import dev.fanfare.gateway.core.RingLimits;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.SnapshotSource;
-import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
@@ -67,7 +64,7 @@ public class ChurnBenchmark {
         List<ChannelName> channel = List.of(ChannelName.parse(Records.CHANNEL));
         leaving = new ArrayList<>(subscribers);
         for (int i = 0; i < subscribers; i++) {
-            Subscriber s = new Idle();
+            Subscriber s = new InMemoryFanoutBenchmark.Sink(Envelopes.Format.SSE, PooledByteBufAllocator.DEFAULT);
             shard.subscribe(s, channel, hub.live());
             leaving.add(s);
         }
@@ -85,36 +82,5 @@ public class ChurnBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         hub.close();
-    }
-
-    /** Subscribed, and gone before any event. */
-    private static final class Idle implements Subscriber {
-        @Override
-        public Style style() {
-            return Style.SSE;
-        }
-
-        @Override
-        public boolean beginBatch() {
-            return true;
-        }
-
-        @Override
-        public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
-            throw new IllegalStateException("no event is published here");
-        }
-
-        @Override
-        public void writeGap(List<ChannelName> channels, String cursor) {
-            throw new IllegalStateException("no gap here");
-        }
-
-        @Override
-        public void endBatch(Runnable written) {
-        }
-
-        @Override
-        public void disconnect(DisconnectReason reason) {
-        }
     }
 }

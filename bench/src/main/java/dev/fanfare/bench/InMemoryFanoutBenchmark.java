@@ -94,8 +94,11 @@ public class InMemoryFanoutBenchmark {
         hub.close();
     }
 
-    /** A subscriber that takes its bytes as a transport does and drops them where a socket would send them. */
-    private static final class Sink implements Subscriber {
+    /**
+     * A subscriber that takes its bytes as a transport does and drops them where a socket would send them
+     * (also {@link ChurnBenchmark}'s, which publishes nothing).
+     */
+    static final class Sink implements Subscriber {
         private final Envelopes.Format format;
         private final ByteBufAllocator alloc;
         long events;
