@@ -88,7 +88,15 @@ ticks() { for t in /proc/$GW/task/*; do echo "$(tr ' ' '_' < "$t/comm") $(sed 's
 latency() { curl -s "$BASE/metrics" | grep -E '^fanfare_(ingest|delivery|fanout)_latency_seconds_(sum|count|bucket)' || true; }
 records() { curl -s "$BASE/metrics" | awk '/^fanfare_ingest_latency_seconds_count/{print int($2)}'; }
 # The measured window starts once WARMUP records are read: the warm-up, but for its last few (probes came first).
-while [ "$(records)" -lt "$WARMUP" ] && kill -0 "$LG" 2> /dev/null; do sleep 0.2; done
+# pushbench cuts a warm-up off after 30 s (long polls: ~1,400 of 2,000 here); then the window starts when
+# the records' rate falls below half the warm-up's (long polls are measured at 10/s after 100/s).
+SEEN=() N=0
+while kill -0 "$LG" 2> /dev/null; do
+  R=$(records); SEEN+=("$R"); N=${#SEEN[@]}
+  [ "$R" -ge "$WARMUP" ] && break
+  [ "$N" -gt 10 ] && [ "$R" -gt 200 ] && [ $((R - SEEN[N - 6])) -lt 50 ] && [ $((SEEN[N - 6] - SEEN[N - 11])) -lt 50 ] && break
+  sleep 0.2
+done
 ticks > "$OUT/ticks0.txt"; latency > "$OUT/metrics0.txt"
 if [ "$PERF" = 1 ]; then
   jcmd "$GW" Compiler.perfmap > /dev/null 2>&1 || true

@@ -189,18 +189,28 @@ public final class Event extends AbstractReferenceCounted {
      * while the event has room for the set, else an encoding of its own. Owned by the caller.
      */
     public ByteBuf shared(Envelopes.Format format, PartitionSet set) {
+        ByteBuf b = sharedBytes(format, set);
+        return b != null ? b.retainedDuplicate()
+                : Envelopes.encode(alloc, format, channelText, cursors.encode(vector, set), timestamp, data, false);
+    }
+
+    /**
+     * The shared bytes for a subscriber over {@code set} themselves, or null when the event has no
+     * room for the set (then {@link #shared(Envelopes.Format, PartitionSet)} encodes one of its own).
+     * Not retained: valid while the caller holds the event; read them without moving their indices
+     * (other loops read the same bytes).
+     */
+    public ByteBuf sharedBytes(Envelopes.Format format, PartitionSet set) {
         if (own == null || set == own || set.equals(own)) {
-            return shared(format);
+            ByteBuf b = encoded.get(format.ordinal());
+            return b != null ? b : encodeShared(format);
         }
         Projection p = projection(set);
         if (p == null) {
-            return Envelopes.encode(alloc, format, channelText, cursors.encode(vector, set), timestamp, data, false);
+            return null;
         }
         ByteBuf b = p.encoded.get(format.ordinal());
-        if (b == null) {
-            b = encodeShared(p, format);
-        }
-        return b.retainedDuplicate();
+        return b != null ? b : encodeShared(p, format);
     }
 
     /** Whether {@code format} has been encoded yet over the event's own partition (for tests). */

@@ -10,6 +10,7 @@ import dev.fanfare.gateway.core.PartitionSet;
 import dev.fanfare.gateway.core.Shard;
 import dev.fanfare.gateway.core.Style;
 import dev.fanfare.gateway.core.Subscriber;
+import dev.fanfare.gateway.transport.BatchWriter;
 import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Shutdown;
 import io.netty.buffer.ByteBuf;
@@ -51,6 +52,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> expiry;
     private boolean wrote;
+    private BatchWriter events;
     private boolean closing;
 
     /**
@@ -69,6 +71,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.events = new BatchWriter(ctx);
     }
 
     void start(List<ChannelName> channels, long[] from, int maxRate) {
@@ -159,15 +162,13 @@ final class SseSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public boolean beginBatch() {
+            events.begin();
             return ctx.channel().isWritable();
         }
 
         @Override
         public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
-            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.SSE, set, cursor, snapshot, conflated);
-            int n = b.readableBytes();
-            ctx.write(b, ctx.voidPromise());
-            return n;
+            return events.write(e, Envelopes.Format.SSE, set, cursor, snapshot, conflated);
         }
 
         @Override
@@ -184,12 +185,7 @@ final class SseSession extends ChannelInboundHandlerAdapter {
         @Override
         public void endBatch(Runnable written) {
             wrote = true;
-            if (written == null) {
-                ctx.flush();
-            } else {
-                // An empty write after the batch completes once everything before it is on the socket.
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
-            }
+            events.end(written);
         }
 
         @Override

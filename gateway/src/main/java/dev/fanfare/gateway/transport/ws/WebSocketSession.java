@@ -18,6 +18,7 @@ import dev.fanfare.gateway.core.Subscriber;
 import dev.fanfare.gateway.core.Text;
 import dev.fanfare.gateway.limits.Rate;
 import dev.fanfare.gateway.limits.TokenBucket;
+import dev.fanfare.gateway.transport.BatchWriter;
 import dev.fanfare.gateway.transport.Caller;
 import dev.fanfare.gateway.transport.CounterRequests;
 import dev.fanfare.gateway.transport.PublishRequests;
@@ -26,9 +27,7 @@ import dev.fanfare.gateway.transport.GatewayServices;
 import dev.fanfare.gateway.transport.GracefulClose;
 import dev.fanfare.gateway.transport.Pipelines;
 import dev.fanfare.gateway.transport.Shutdown;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -81,8 +80,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private Caller caller;
     private Shard shard;
     private ChannelHandlerContext ctx;
-    /** Where the events' frames enter the pipeline ({@link Pipelines#WS_FRAMES}). */
-    private ChannelHandlerContext frames;
+    /** The events' frames, from where they enter the pipeline ({@link Pipelines#WS_FRAMES}). */
+    private BatchWriter frames;
     private ScheduledFuture<?> expiry;
     private int missedPongs;
     private boolean closing;
@@ -108,7 +107,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.frames = ctx.pipeline().context(Pipelines.WS_FRAMES);
+        this.frames = new BatchWriter(ctx.pipeline().context(Pipelines.WS_FRAMES));
         this.shard = services.hub().shard(ctx.channel().eventLoop());
     }
 
@@ -554,15 +553,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public boolean beginBatch() {
+            frames.begin();
             return ctx.channel().isWritable();
         }
 
         @Override
         public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
-            ByteBuf b = e.encode(ctx.alloc(), Envelopes.Format.WS, set, cursor, snapshot, conflated);
-            int n = b.readableBytes();
-            frames.write(b, frames.voidPromise()); // a whole frame: straight to the socket
-            return n;
+            return frames.write(e, Envelopes.Format.WS, set, cursor, snapshot, conflated); // whole frames
         }
 
         @Override
@@ -575,12 +572,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
 
         @Override
         public void endBatch(Runnable written) {
-            if (written == null) {
-                frames.flush();
-            } else {
-                // An empty write after the batch completes once everything before it is on the socket.
-                frames.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> written.run());
-            }
+            frames.end(written);
         }
 
         @Override
