@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * An event log in memory for handler tests: a publish is ingested by the hub at once, at the
- * next offset of its key's partition, as the Kafka source would hand it over.
+ * next offset of its key's partition, stamped with the time now, as the Kafka source would hand it over.
  */
 public final class LocalPublisher implements EventPublisher {
 
@@ -39,7 +39,7 @@ public final class LocalPublisher implements EventPublisher {
             byte[] key = channel.key().getBytes(StandardCharsets.UTF_8);
             int p = StreamLayout.partitionOf(key, s.partitions());
             long offset = next[s.global(p)]++;
-            batch.add(new FanoutHub.Incoming(s.index(), p, offset, 42, key, json));
+            batch.add(new FanoutHub.Incoming(s.index(), p, offset, System.currentTimeMillis(), key, json)); // as the log stamps a record
             at.add(new int[] {s.global(p), (int) offset});
         }
         try {

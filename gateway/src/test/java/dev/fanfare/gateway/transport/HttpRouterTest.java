@@ -1,9 +1,11 @@
 package dev.fanfare.gateway.transport;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanfare.gateway.config.GatewayConfig;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HttpRouterTest {
@@ -110,6 +112,30 @@ class HttpRouterTest {
             String out = g.a.output();
             assertTrue(out.startsWith("HTTP/1.1 200 OK"), out);
             assertTrue(out.contains("\"data\":{\"v\":7}}],\"cursor\":\""), out);
+        }
+    }
+
+    @Test
+    void aRateLimitedLongPollAnswersOneEventOfAChannelEvenWhenOneArrivesAfterItsIntervalButBeforeItsAnswer()
+            throws InterruptedException {
+        try (EmbeddedGateway g = new EmbeddedGateway()) {
+            g.a.channel.freezeTime(); // the answer's timer runs only when the test lets it
+            g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
+            String start = cursorOf(g.a.output());
+            g.publish("ticker", "A", "1");
+            g.a.request("GET /longpoll?channel=ticker/A&max_rate=10&cursor=" + start + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            String first = g.a.output();
+            assertTrue(first.contains("\"data\":1}"), first);
+            g.a.request("GET /longpoll?channel=ticker/A&max_rate=10&cursor=" + cursorOf(first) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            g.publish("ticker", "A", "2"); // within 100 ms of 1: held, the answer set for when the interval ends
+            assertEquals("", g.a.output());
+            Thread.sleep(150); // the interval is over; the answer's timer has not run
+            g.publish("ticker", "A", "3");
+            g.a.channel.advanceTimeBy(1, TimeUnit.SECONDS);
+            g.a.channel.runScheduledPendingTasks();
+            String answer = g.a.output();
+            assertTrue(answer.contains("\"data\":3,\"conflated\":1}") && !answer.contains("\"data\":2"),
+                    "the latest of the channel, replacing the one held: " + answer);
         }
     }
 

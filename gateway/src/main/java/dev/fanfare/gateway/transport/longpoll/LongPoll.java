@@ -34,6 +34,8 @@ final class LongPoll implements Subscriber, ParkedRequest {
     private final List<Entry> events = new ArrayList<>();
     /** Epoch ms before which it must not answer (max_rate: the interval since what the client got last). */
     private final long notBefore;
+    /** max_rate: each channel's latest event replaces the one it holds, until the answer goes. */
+    private final boolean latestWins;
     private final List<ChannelName> gaps = new ArrayList<>();
     private String cursor;
     private boolean more;
@@ -47,10 +49,15 @@ final class LongPoll implements Subscriber, ParkedRequest {
 
     /**
      * @param cursor    what an answer without events carries
-     * @param notBefore epoch ms before which it does not answer; until then each channel's latest event wins
+     * @param notBefore epoch ms before which it does not answer
+     * @param latestWins max_rate: each channel's latest event replaces the one held, up to the answer
+     *                   (which may go a moment after {@code notBefore}: an event arriving meanwhile
+     *                   replaces too, so the answer has one event of a channel per interval)
      */
-    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor, long notBefore) {
+    LongPoll(ChannelHandlerContext ctx, boolean keepAlive, Shard shard, int limit, String cursor, long notBefore,
+             boolean latestWins) {
         this.notBefore = notBefore;
+        this.latestWins = latestWins;
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.shard = shard;
@@ -75,7 +82,7 @@ final class LongPoll implements Subscriber, ParkedRequest {
     @Override
     public int write(Event e, PartitionSet set, String cursor, boolean snapshot, long conflated) {
         long replaced = conflated;
-        if (System.currentTimeMillis() < notBefore) {
+        if (latestWins) {
             for (int i = 0; i < events.size(); i++) {
                 if (events.get(i).channel().equals(e.channel())) {
                     Entry earlier = events.remove(i);

@@ -76,7 +76,7 @@ public final class LongPollEndpoint {
             long lastSent = maxRate <= 0 || from == null ? Long.MIN_VALUE : hub.reader().lastTimestampBefore(channels, from);
             long notBefore = lastSent == Long.MIN_VALUE ? 0 : lastSent + 1000L / maxRate;
             LongPoll poll = new LongPoll(r.ctx(), r.keepAlive(), shard, limit,
-                    from != null ? cursorText : c.cursor(), notBefore);
+                    from != null ? cursorText : c.cursor(), notBefore, maxRate > 0);
             // From where the read stopped: what the shard delivered since comes as the first batch.
             shard.subscribe(poll, channels, c.position());
             if (!poll.done()) {
