@@ -195,12 +195,23 @@ public final class Event extends AbstractReferenceCounted {
     }
 
     /**
-     * The shared bytes for a subscriber over {@code set} themselves, or null when the event has no
-     * room for the set (then {@link #shared(Envelopes.Format, PartitionSet)} encodes one of its own).
-     * Not retained: valid while the caller holds the event; read them without moving their indices
-     * (other loops read the same bytes).
+     * The shared bytes themselves for a subscriber that {@link #encode} would give them to, or null
+     * when it needs an encoding of its own (a cursor, a snapshot or a count of its own, or no room
+     * for its set). Not retained: valid while the caller holds the event; read them without moving
+     * their indices (other loops read the same bytes).
      */
-    public ByteBuf sharedBytes(Envelopes.Format format, PartitionSet set) {
+    public ByteBuf sharedBytes(Envelopes.Format format, PartitionSet set, String cursor, boolean snapshot,
+                               long conflated) {
+        return plain(cursor, snapshot, conflated) ? sharedBytes(format, set) : null;
+    }
+
+    /** Whether a subscriber with these gets the shared bytes: no cursor, snapshot or count of its own. */
+    private static boolean plain(String cursor, boolean snapshot, long conflated) {
+        return cursor == null && !snapshot && conflated == 0;
+    }
+
+    /** The shared bytes over {@code set}, not retained; null when the event has no room for the set. */
+    private ByteBuf sharedBytes(Envelopes.Format format, PartitionSet set) {
         if (own == null || set == own || set.equals(own)) {
             ByteBuf b = encoded.get(format.ordinal());
             return b != null ? b : encodeShared(format);
@@ -298,7 +309,7 @@ public final class Event extends AbstractReferenceCounted {
      */
     public ByteBuf encode(ByteBufAllocator alloc, Envelopes.Format format, PartitionSet set, String cursor,
                           boolean snapshot, long conflated) {
-        if (cursor == null && !snapshot && conflated == 0) {
+        if (plain(cursor, snapshot, conflated)) {
             return shared(format, set);
         }
         return Envelopes.encode(alloc, format, channelText, cursor != null ? cursor : cursor(set), timestamp, data,

@@ -52,8 +52,7 @@ public final class BatchWriter {
                      long conflated) {
         if (first) {
             first = false;
-            ByteBuf shared = socket != null && cursor == null && !snapshot && conflated == 0
-                    ? e.sharedBytes(format, set) : null;
+            ByteBuf shared = socket != null ? e.sharedBytes(format, set, cursor, snapshot, conflated) : null;
             if (shared != null) {
                 int n = shared.readableBytes();
                 int sent = sendNow(shared);

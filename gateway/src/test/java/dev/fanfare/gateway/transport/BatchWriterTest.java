@@ -188,7 +188,7 @@ class BatchWriterTest {
     void aBatchOfOneGoesStraightToTheSocket() throws Exception {
         connect(0, 0);
         Event e = event(7, "one");
-        assertTrue(e.sharedBytes(Envelopes.Format.SSE, CURSORS.single(0)).hasMemoryAddress(), "the test's events are direct");
+        assertTrue(e.sharedBytes(Envelopes.Format.SSE, CURSORS.single(0), null, false, 0).hasMemoryAddress(), "the test's events are direct");
         assertTrue(batch(List.of(e), null), "written: the bytes are on the socket when the batch ends");
         assertArrayEquals(sse(e), read(sse(e).length));
         assertEquals(0, writes.get(), "nothing passed the pipeline");
