@@ -123,13 +123,13 @@ class HttpRouterTest {
             g.a.request("GET /poll?channel=ticker/A HTTP/1.1\r\nHost: x\r\n\r\n");
             String start = cursorOf(g.a.output());
             g.publish("ticker", "A", "1");
-            g.a.request("GET /longpoll?channel=ticker/A&max_rate=10&cursor=" + start + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            g.a.request("GET /longpoll?channel=ticker/A&max_rate=1&cursor=" + start + " HTTP/1.1\r\nHost: x\r\n\r\n");
             String first = g.a.output();
             assertTrue(first.contains("\"data\":1}"), first);
-            g.a.request("GET /longpoll?channel=ticker/A&max_rate=10&cursor=" + cursorOf(first) + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            g.publish("ticker", "A", "2"); // within 100 ms of 1: held, the answer set for when the interval ends
+            g.a.request("GET /longpoll?channel=ticker/A&max_rate=1&cursor=" + cursorOf(first) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            g.publish("ticker", "A", "2"); // within the second after 1: held, the answer set for when the interval ends
             assertEquals("", g.a.output());
-            Thread.sleep(150); // the interval is over; the answer's timer has not run
+            Thread.sleep(1100); // the interval is over; the answer's timer has not run
             g.publish("ticker", "A", "3");
             g.a.channel.advanceTimeBy(1, TimeUnit.SECONDS);
             g.a.channel.runScheduledPendingTasks();
