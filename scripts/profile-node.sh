@@ -43,7 +43,8 @@ JAR=$PUSHBENCH/loadgen/target/pushbench-loadgen.jar
 [ -f "$JAR" ] || { echo "profile-node: no load generator: run $PUSHBENCH/run-peer.sh nchan smoke once to build it" >&2; exit 1; }
 [ -f "$ROOT/gateway/target/fanfare-gateway.jar" ] || (cd "$ROOT" && mvn -q -B -pl feed,gateway package -DskipTests)
 CP="$ROOT/gateway/target/fanfare-gateway.jar:$ROOT/gateway/target/lib/*"
-OPTS=${FANFARE_JAVA_OPTS:-$(sed -n 's/^JAVA_OPTS_DEFAULT="\(.*\)"$/\1/p' "$ROOT/fanfare")}
+# The launcher's options for run (its NODE_JAVA_OPTS_DEFAULT, expanded as the launcher expands it).
+OPTS=${FANFARE_JAVA_OPTS:-$(eval "$(grep -E '^(NODE_)?JAVA_OPTS_DEFAULT=' "$ROOT/fanfare")"; echo "$NODE_JAVA_OPTS_DEFAULT")}
 SIDE_PORT=${SIDE_PORT:-8471} PORT=${PORT:-8470}
 WORK=$(mktemp -d)
 PIDS=()

@@ -14,10 +14,15 @@ import java.net.http.HttpResponse;
 import dev.fanfare.gateway.auth.TokenIssuer;
 import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.GatewayProcess;
+import dev.fanfare.gateway.testing.HotLoop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +37,9 @@ class LauncherIT {
     @Test
     @Timeout(120)
     void packagedGatewayStartsWithEmbeddedKafkaServesThePageAndStopsOnSigterm() throws Exception {
-        GatewayProcess gateway = GatewayProcess.start(List.of("-Xmx512m"), List.of());
+        List<String> options = new ArrayList<>(launcherRunOptions()); // as ./fanfare run starts it
+        options.addAll(List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid"));
+        GatewayProcess gateway = GatewayProcess.start(options, List.of());
         try {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + gateway.port();
@@ -100,6 +107,50 @@ class LauncherIT {
         } finally {
             assertTrue(gateway.stop(), "stops on SIGTERM");
         }
+    }
+
+    /**
+     * The options {@code ./fanfare run} starts a node with leave Kafka's code to C1 and ours to C2
+     * (deploy/jvm/compiler-directives.json): both run hot in a JVM started with them, calls not inlined
+     * into the loop, so each is compiled on its own and {@code -XX:+PrintCompilation} says at which tier.
+     */
+    @Test
+    @Timeout(120)
+    void theRunOptionsLeaveKafkasCodeToC1AndOursToC2() throws Exception {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(launcherRunOptions());
+        command.addAll(List.of("-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,org.apache.kafka.common.utils.Utils::murmur2",
+                "-XX:CompileCommand=dontinline,dev.fanfare.gateway.testing.HotLoop::ours",
+                "-cp", System.getProperty("java.class.path"), HotLoop.class.getName(), "2000"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, java.waitFor(), output);
+        // PrintCompilation: time, compile id, flags, tier, method.
+        assertTrue(tiers(output, "org.apache.kafka.common.utils.Utils::murmur2").contains(1), output);
+        assertFalse(tiers(output, "org.apache.kafka.common.utils.Utils::murmur2").contains(4), output);
+        assertTrue(tiers(output, "dev.fanfare.gateway.testing.HotLoop::ours").contains(4), output);
+    }
+
+    /** NODE_JAVA_OPTS_DEFAULT of ../fanfare, expanded by bash as the launcher expands it. */
+    private static List<String> launcherRunOptions() throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c",
+                "ROOT=$1; eval \"$(grep -E '^(NODE_)?JAVA_OPTS_DEFAULT=' \"$ROOT/fanfare\")\"; echo \"$NODE_JAVA_OPTS_DEFAULT\"",
+                "bash", Path.of("..").toAbsolutePath().normalize().toString()).redirectErrorStream(true).start();
+        String options = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, bash.waitFor(), options);
+        assertTrue(options.contains("-XX:CompilerDirectivesFile="), options);
+        return List.of(options.split("\\s+"));
+    }
+
+    private static List<Integer> tiers(String printCompilation, String method) {
+        Matcher m = Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*(\\d)\\s+" + Pattern.quote(method) + " ", Pattern.MULTILINE)
+                .matcher(printCompilation);
+        List<Integer> tiers = new ArrayList<>();
+        while (m.find()) {
+            tiers.add(Integer.parseInt(m.group(1)));
+        }
+        return tiers;
     }
 
     private static HttpResponse<String> get(HttpClient http, String uri, String token) throws Exception {
