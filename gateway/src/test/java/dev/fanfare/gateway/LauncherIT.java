@@ -16,6 +16,7 @@ import dev.fanfare.gateway.config.GatewayConfig;
 import dev.fanfare.gateway.testing.GatewayProcess;
 import dev.fanfare.gateway.testing.HotLoop;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,6 +131,41 @@ class LauncherIT {
         assertTrue(tiers(output, "org.apache.kafka.common.utils.Utils::murmur2").contains(1), output);
         assertFalse(tiers(output, "org.apache.kafka.common.utils.Utils::murmur2").contains(4), output);
         assertTrue(tiers(output, "dev.fanfare.gateway.testing.HotLoop::ours").contains(4), output);
+    }
+
+    /**
+     * {@code ./fanfare cds-archive} trains a node and archives the classes it loaded; a node started with
+     * the archive and {@code -Xshare:on} (which refuses to start when the archive cannot be used) loads the
+     * gateway's classes from it and serves.
+     */
+    @Test
+    @Timeout(180)
+    void aNodeStartsFromTheLaunchersClassDataSharingArchive() throws Exception {
+        Path dir = Files.createTempDirectory("fanfare-cds-test-");
+        Path archive = dir.resolve("node.jsa");
+        Process launcher = new ProcessBuilder("../fanfare", "cds-archive", archive.toString()).redirectErrorStream(true).start();
+        String said = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, launcher.waitFor(), said + Files.readString(Path.of(archive + ".log")));
+        assertTrue(Files.size(archive) > 1_000_000, "an archive: " + Files.size(archive) + " B");
+
+        Path loaded = dir.resolve("class-load.log");
+        List<String> options = new ArrayList<>(launcherRunOptions());
+        options.addAll(List.of("-Xmx512m", "-Dio.netty.leakDetection.level=paranoid", "-Xshare:on",
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + loaded));
+        GatewayProcess gateway = GatewayProcess.start(options, List.of("--no-demo-feed"));
+        try {
+            HttpResponse<String> health = get(HttpClient.newHttpClient(), "http://localhost:" + gateway.port() + "/health", null);
+            assertEquals(200, health.statusCode(), health.body());
+        } finally {
+            assertTrue(gateway.stop(), "stops on SIGTERM");
+        }
+        String log = Files.readString(loaded);
+        assertTrue(log.contains("dev.fanfare.gateway.GatewayServer source: shared objects file (top)"), "from the archive");
+        assertTrue(log.contains("io.netty.channel.epoll.EpollSocketChannel source: shared objects file (top)"), "from the archive");
+        try (var files = Files.list(dir)) {
+            files.forEach(f -> f.toFile().delete());
+        }
+        Files.delete(dir);
     }
 
     /** NODE_JAVA_OPTS_DEFAULT of ../fanfare, expanded by bash as the launcher expands it. */
