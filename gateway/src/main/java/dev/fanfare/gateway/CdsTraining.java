@@ -31,18 +31,23 @@ public final class CdsTraining {
     private CdsTraining() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Path data = Files.createTempDirectory("fanfare-cds-");
+    public static void main(String[] args) {
         int code = 1;
-        try (GatewayServer server = GatewayServer.start(GatewayConfig.defaults()
-                .withServer(s -> s.withHost("127.0.0.1").withPort(0))
-                .withKafka(k -> k.withDataDir(data))
-                .withDemoFeed(false))) {
-            code = train(server.port()) ? 0 : 1;
-        } finally {
-            try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Path data = Files.createTempDirectory("fanfare-cds-");
+            try (GatewayServer server = GatewayServer.start(GatewayConfig.defaults()
+                    .withServer(s -> s.withHost("127.0.0.1").withPort(0))
+                    .withKafka(k -> k.withDataDir(data))
+                    .withDemoFeed(false))) {
+                code = train(server.port()) ? 0 : 1;
+            } finally {
+                try (Stream<Path> files = Files.walk(data)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
+        } catch (Throwable t) {
+            // Whatever went wrong, exit (as Main does): threads a failed start left behind must not hold the JVM.
+            t.printStackTrace();
         }
         System.exit(code); // the archive is written as the JVM exits
     }
