@@ -26,6 +26,7 @@ public final class CdsTraining {
 
     private static final String CHANNEL = "demo/cds-training";
     private static final String MARK = "cds-training";
+    private static final String BODY = "{\"m\":\"" + MARK + "\"}";
     private static final long DEADLINE_SECONDS = 60;
 
     private CdsTraining() {
@@ -64,7 +65,7 @@ public final class CdsTraining {
             // Published until every subscriber has read one: a stream sees only what comes after it subscribed.
             while (!readers.stream().allMatch(Reader::sawMark) && System.nanoTime() < deadline) {
                 exchange(port, "POST /publish/" + CHANNEL + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + ("{\"m\":\"" + MARK + "\"}").length() + "\r\nConnection: close\r\n\r\n{\"m\":\"" + MARK + "\"}");
+                        + "Content-Length: " + BODY.length() + "\r\nConnection: close\r\n\r\n" + BODY);
                 Thread.sleep(100);
             }
             exchange(port, "GET /poll?channel=" + CHANNEL + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -91,7 +92,6 @@ public final class CdsTraining {
     /** A subscriber's connection, read on a thread of its own until the mark arrives. */
     private static final class Reader implements AutoCloseable {
         private final Socket socket;
-        private final Thread thread;
         private volatile boolean sawMark;
 
         Reader(int port, String request) throws IOException {
@@ -100,7 +100,7 @@ public final class CdsTraining {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            thread = new Thread(this::read, "cds-training-reader");
+            Thread thread = new Thread(this::read, "cds-training-reader");
             thread.setDaemon(true);
             thread.start();
         }
