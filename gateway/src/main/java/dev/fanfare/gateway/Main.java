@@ -234,14 +234,17 @@ public final class Main implements Callable<Integer> {
             stopped.countDown();
         }, "fanfare-shutdown"));
         int p = server.port();
-        System.out.printf("%nFanfare is up.%n  Demo page:  http://localhost:%d/%n  Try:        curl -N 'http://localhost:%d/sse?channel=ticker/*'%n"
+        // One write: the log (standard error) often goes to the same file, and a log line landing inside the
+        // banner's "Demo page" line hid the port from whoever reads it there (Cluster's readiness check).
+        System.out.print(String.format("%nFanfare is up.%n  Demo page:  http://localhost:%d/%n"
+                + "  Try:        curl -N 'http://localhost:%d/sse?channel=ticker/*'%n"
                 + "  Publish:    curl -X POST -H 'Content-Type: application/json' -d '{\"hello\":1}' http://localhost:%d/publish/demo/hello%n"
-                + "  Kafka:      %s%n", p, p, p, server.bootstrapServers());
-        System.out.println(config.auth().enabled()
+                + "  Kafka:      %s%n%s%n%n", p, p, p, server.bootstrapServers(), config.auth().enabled()
                 ? "  Tokens:     required; make one with ./fanfare token --sub you --subscribe 'demo/*' --publish 'demo/*'"
-                        + " (same key options), send it as Authorization: Bearer <token>\n"
+                        + " (same key options), send it as Authorization: Bearer <token>"
                 : "  Tokens:     not checked (no --jwt-secret, --jwt-public-key or --jwks): anybody may do anything;"
-                        + " see docs/SECURITY.md\n");
+                        + " see docs/SECURITY.md"));
+        System.out.flush();
         stopped.await();
         return 0;
     }
